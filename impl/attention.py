@@ -1,0 +1,47 @@
+"""Exact attention ``D^{-1} exp(scale * Q K^T) V`` (DA Definition 1.1, seed 000 section 1).
+
+float64 inputs are max-shifted per row (``exp(M - max_row M)``), which leaves ``D^{-1} A V``
+unchanged and never overflows; object arrays (sympy or mpmath elements) are computed without the
+shift, exactly (sympy) or at mpmath's working precision.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from impl.elements import FLOAT64, as_matrix, as_scalar
+
+
+def attention(Q: Any, K: Any, V: Any, *, scale: Any = 1.0, block_rows: int | None = None) -> np.ndarray:
+    """Return ``D^{-1} exp(scale * Q K^T) V`` for ``Q`` (n x d), ``K`` (m x d), ``V`` (m x e).
+
+    ``D = diag(exp(scale * Q K^T) 1)``.  ``block_rows`` computes float64 results ``block_rows``
+    query rows at a time so that the ``n x m`` attention matrix never has to fit in memory.
+    Raises ``ValueError``/``TypeError`` naming the argument on bad input.
+    """
+    Qa, kind = as_matrix(Q, "Q")
+    Ka, _ = as_matrix(K, "K", kind=kind)
+    Va, _ = as_matrix(V, "V", kind=kind)
+    if Qa.shape[1] != Ka.shape[1]:
+        raise ValueError(f"Q and K must have the same number of columns, got {Qa.shape} and {Ka.shape}")
+    if Ka.shape[0] != Va.shape[0]:
+        raise ValueError(f"K and V must have the same number of rows, got {Ka.shape} and {Va.shape}")
+    s = as_scalar(scale, "scale", kind)
+    if block_rows is not None and (isinstance(block_rows, bool) or not isinstance(block_rows, int) or block_rows < 1):
+        raise ValueError(f"block_rows must be a positive integer, got {block_rows!r}")
+    if kind is not FLOAT64:
+        A = kind.exp((Qa @ Ka.T) * s)
+        D = A.sum(axis=1)
+        return (A @ Va) / D[:, None]
+    step = Qa.shape[0] if block_rows is None else block_rows
+    out = np.empty((Qa.shape[0], Va.shape[1]))
+    for lo in range(0, Qa.shape[0], step):
+        M = (Qa[lo:lo + step] @ Ka.T) * s
+        if not np.isfinite(M).all():
+            raise ValueError("the logits scale * Q K^T overflow float64; rescale Q or K")
+        M -= M.max(axis=1, keepdims=True)
+        A = np.exp(M)
+        out[lo:lo + step] = (A @ Va) / A.sum(axis=1)[:, None]
+    return out

@@ -1,0 +1,150 @@
+"""What a user would pick instead of the lazy structure, with the same interface.
+
+* :class:`EagerAttention` keeps ``C = A V`` current after every update (rank-1 maintenance):
+  O(n d) per key update, O(n) per value update, O(1) per query.
+* :class:`NaiveAttention` stores Q, K, V and recomputes the whole result from scratch
+  (``impl.attention``) the first time it is queried after an update: O(n^2 d) per such query.
+
+Both share the validation and the float64 stability of :class:`impl.dynamic.DynamicAttention`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from impl.attention import attention
+from impl.elements import FLOAT64, as_index, as_matrix, as_scalar
+from impl.expkernel import ExpKernel
+from impl.threshold import validate_a
+
+
+def _validated(Q: Any, K: Any, V: Any, a: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, Any]:
+    Qa, kind = as_matrix(Q, "Q")
+    Ka, _ = as_matrix(K, "K", kind=kind)
+    Va, _ = as_matrix(V, "V", kind=kind)
+    if Qa.shape != Ka.shape or Ka.shape != Va.shape:
+        raise ValueError(f"Q, K and V must all be n x d, got {Qa.shape}, {Ka.shape}, {Va.shape}")
+    validate_a(a)
+    return Qa, Ka, Va, kind
+
+
+class EagerAttention:
+    """Eager rank-1 maintenance of ``C = A V`` and ``D = A 1``; ``a`` is accepted and unused."""
+
+    def __init__(self, Q: Any, K: Any, V: Any, *, a: float = 0.5, scale: Any = 1.0) -> None:
+        Qa, Ka, Va, kind = _validated(Q, K, V, a)
+        self.kind = kind
+        self.threshold = 1
+        self.kernel = ExpKernel(Qa, Ka, as_scalar(scale, "scale", kind), kind)
+        self.V = Va
+        self.C = self.kernel.A @ Va
+        self.kernel.row_scaled.append(self.C)
+
+    @property
+    def n(self) -> int:
+        return self.V.shape[0]
+
+    @property
+    def d(self) -> int:
+        return self.V.shape[1]
+
+    def update_k(self, i: int, j: int, delta: Any) -> None:
+        i = as_index(i, "i", self.n)
+        j = as_index(j, "j", self.d)
+        upd = self.kernel.propose_key(i, j, as_scalar(delta, "delta", self.kind))
+        delta_a = self.kernel.apply_key(upd)
+        self.C += np.outer(delta_a, self.V[i])
+        rows = self.kernel.stale_rows()
+        if rows.size:
+            self.kernel.refresh_rows(rows)
+            self.C[rows] = self.kernel.A[rows] @ self.V
+
+    def update_v(self, i: int, j: int, delta: Any) -> None:
+        i = as_index(i, "i", self.n)
+        j = as_index(j, "j", self.d)
+        value = as_scalar(delta, "delta", self.kind)
+        new = self.V[i, j] + value
+        if self.kind is FLOAT64 and not np.isfinite(new):
+            raise ValueError(f"V[{i}, {j}] + delta overflows float64")
+        self.C[:, j] += self.kernel.A[:, i] * (new - self.V[i, j])
+        self.V[i, j] = new
+
+    def update_q(self, i: int, j: int, delta: Any) -> None:
+        i = as_index(i, "i", self.n)
+        j = as_index(j, "j", self.d)
+        q_new, m_row = self.kernel.propose_query(i, j, as_scalar(delta, "delta", self.kind))
+        self.kernel.apply_query(i, j, q_new, m_row)
+        self.C[i] = self.kernel.A[i] @ self.V
+
+    def query(self, i: int, j: int) -> Any:
+        i = as_index(i, "i", self.n)
+        j = as_index(j, "j", self.d)
+        return self.C[i, j] / self.kernel.D[i]
+
+    def output(self) -> np.ndarray:
+        return self.C / self.kernel.D[:, None]
+
+    def recompute(self) -> None:
+        """Nothing is pending in the eager structure."""
+
+
+class NaiveAttention:
+    """Recompute-from-scratch: updates edit Q, K, V; a query after an update recomputes all."""
+
+    def __init__(self, Q: Any, K: Any, V: Any, *, a: float = 0.5, scale: Any = 1.0) -> None:
+        self.Q, self.K, self.V, self.kind = _validated(Q, K, V, a)
+        self.scale = as_scalar(scale, "scale", self.kind)
+        self.threshold = 1
+        self._result: np.ndarray | None = None
+        self._result = self._compute()
+
+    @property
+    def n(self) -> int:
+        return self.V.shape[0]
+
+    @property
+    def d(self) -> int:
+        return self.V.shape[1]
+
+    def _compute(self) -> np.ndarray:
+        return attention(self.Q, self.K, self.V, scale=self.scale)
+
+    def _edit(self, M: np.ndarray, name: str, i: Any, j: Any, delta: Any) -> None:
+        i = as_index(i, "i", self.n)
+        j = as_index(j, "j", self.d)
+        new = M[i, j] + as_scalar(delta, "delta", self.kind)
+        if self.kind is FLOAT64:
+            if not np.isfinite(new):
+                raise ValueError(f"{name}[{i}, {j}] + delta overflows float64")
+            if name != "V":
+                vec = M[i].copy()
+                vec[j] = new
+                other = self.Q if name == "K" else self.K
+                if not np.isfinite(self.scale * (other @ vec)).all():
+                    raise ValueError(f"the update makes the logits scale * Q K^T overflow float64")
+        M[i, j] = new
+        self._result = None
+
+    def update_k(self, i: int, j: int, delta: Any) -> None:
+        self._edit(self.K, "K", i, j, delta)
+
+    def update_v(self, i: int, j: int, delta: Any) -> None:
+        self._edit(self.V, "V", i, j, delta)
+
+    def update_q(self, i: int, j: int, delta: Any) -> None:
+        self._edit(self.Q, "Q", i, j, delta)
+
+    def query(self, i: int, j: int) -> Any:
+        i = as_index(i, "i", self.n)
+        j = as_index(j, "j", self.d)
+        return self.output()[i, j]
+
+    def output(self) -> np.ndarray:
+        if self._result is None:
+            self._result = self._compute()
+        return self._result.copy()
+
+    def recompute(self) -> None:
+        self._result = self._compute()

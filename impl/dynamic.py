@@ -1,0 +1,184 @@
+"""The dynamic attention structure of DA Theorem 4.1 (seed 000, section 4, Algorithms 1-5), corrected.
+
+Maintains ``B = D^{-1} A V`` with ``A = exp(scale * Q K^T)`` and ``D = diag(A 1)`` under
+single-entry updates, lazily: updates are recorded in pending lists and folded in by one matrix
+product when ``threshold = ceil(n^a)`` updates of one kind have accumulated.
+
+Invariants between recomputes (``V0`` is ``V`` at the last recompute, ``A`` and ``D`` current)::
+
+    C + PK_cols[:, :ck] @ V0[PK_keys[:ck]]  ==  A @ V0          (pending key updates)
+    V0 + sum_s delta_s e_{row_s} e_{col_s}^T ==  V               (pending value updates)
+
+so that ``(D^{-1} A V)[i, j] = (C[i, j] + PK_cols[i] . V0[PK_keys, j] + sum_{s: col_s = j}
+A[i, row_s] delta_s) / D[i]`` costs O(ck + cv) (Lemma 4.6, corrected).
+
+Corrections to the printed pseudocode (each is an erratum record DA-E1 ... in the report, with a
+counterexample; ``impl.literal`` keeps the printed versions):
+
+* The update that reaches the threshold is recorded before the recompute (Algorithms 2 and 3
+  drop it: DA-E6, DA-E7).
+* The query adds the pending key updates (Algorithm 4 of seed 000 reads only the stale ``C``:
+  DA-E4) and the recompute folds the pending value updates into ``C`` (Algorithm 5 of seed 000
+  omits ``A Delta_V``: DA-E5).
+* ``List_D`` collapses to its last entry: Recompute only needs the telescoped sum of the
+  ``Delta_D`` entries, which is the current ``D^{-1}``; keeping the current row sums ``D``
+  removes the off-by-one reads of DA-E1, DA-E3, DA-E8 and the mixed ``D``/``D^{-1}`` of DA-E2.
+
+Indices are 0-based (the paper's are 1-based).  Not in the paper: ``update_q`` (one entry of
+``Q`` changes a whole row of ``A``; that row is re-evaluated in O(n d)), ``output()``,
+``normalize=False`` (``exp(scale Q K^T) V`` without ``D^{-1}``, as DA Definition 5.4 asks), and
+float64 stability (per-row shifts and exact row refresh, ``impl.expkernel``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from impl.elements import FLOAT64, as_index, as_matrix, as_scalar
+from impl.expkernel import ExpKernel
+from impl.threshold import lazy_threshold, validate_a
+
+
+class DynamicAttention:
+    """DA Theorem 4.1: Init, UpdateK, UpdateV, Query, Recompute (Algorithms 1-5), corrected."""
+
+    def __init__(self, Q: Any, K: Any, V: Any, *, a: float = 0.5, scale: Any = 1.0,
+                 normalize: bool = True) -> None:
+        """Init (Algorithm 1): ``A = exp(scale Q K^T)``, ``D = A 1``, ``C = A V``."""
+        Qa, kind = as_matrix(Q, "Q")
+        Ka, _ = as_matrix(K, "K", kind=kind)
+        Va, _ = as_matrix(V, "V", kind=kind)
+        if Qa.shape != Ka.shape or Ka.shape != Va.shape:
+            raise ValueError(f"Q, K and V must all be n x d, got {Qa.shape}, {Ka.shape}, {Va.shape}")
+        if not isinstance(normalize, bool):
+            raise TypeError(f"normalize must be a bool, got {type(normalize).__name__}")
+        self.a = validate_a(a)
+        n, d = Qa.shape
+        self.kind = kind
+        self.normalize = normalize
+        self.threshold = lazy_threshold(n, self.a)
+        self.kernel = ExpKernel(Qa, Ka, as_scalar(scale, "scale", kind), kind)
+        self.V0 = Va
+        self.C = self.kernel.A @ Va
+        T = self.threshold
+        self.pk_cols = kind.zeros((n, T))
+        self.pk_keys = np.zeros(T, dtype=np.intp)
+        self.ck = 0
+        self.pv_rows = np.zeros(T, dtype=np.intp)
+        self.pv_cols = np.zeros(T, dtype=np.intp)
+        self.pv_delta = kind.zeros((T,))
+        self.cv = 0
+        self.kernel.row_scaled += [self.C, self.pk_cols]
+
+    # ------------------------------------------------------------------------------ attributes
+    @property
+    def n(self) -> int:
+        return self.V0.shape[0]
+
+    @property
+    def d(self) -> int:
+        return self.V0.shape[1]
+
+    @property
+    def pending(self) -> tuple[int, int]:
+        """Numbers of pending key and value updates (``ct_K``, ``ct_V``)."""
+        return self.ck, self.cv
+
+    # --------------------------------------------------------------------------------- updates
+    def update_k(self, i: int, j: int, delta: Any) -> None:
+        """UpdateK (Algorithm 2): ``K[i, j] += delta``; O(n) unless it triggers a recompute."""
+        i = as_index(i, "i", self.n)
+        j = as_index(j, "j", self.d)
+        upd = self.kernel.propose_key(i, j, as_scalar(delta, "delta", self.kind))
+        delta_a = self.kernel.apply_key(upd)
+        self.pk_cols[:, self.ck] = delta_a
+        self.pk_keys[self.ck] = i
+        self.ck += 1
+        self._refresh_stale_rows()
+        if self.ck == self.threshold:
+            self.recompute()
+
+    def update_v(self, i: int, j: int, delta: Any) -> None:
+        """UpdateV (Algorithm 3): ``V[i, j] += delta``; O(1) unless it triggers a recompute."""
+        i = as_index(i, "i", self.n)
+        j = as_index(j, "j", self.d)
+        value = as_scalar(delta, "delta", self.kind)
+        if self.kind is FLOAT64 and not np.isfinite(self._current_v(i, j) + value):
+            raise ValueError(f"V[{i}, {j}] + delta overflows float64")
+        self.pv_rows[self.cv] = i
+        self.pv_cols[self.cv] = j
+        self.pv_delta[self.cv] = value
+        self.cv += 1
+        if self.cv == self.threshold:
+            self.recompute()
+
+    def update_q(self, i: int, j: int, delta: Any) -> None:
+        """``Q[i, j] += delta`` (not in the paper): row ``i`` of ``A`` and ``C`` re-evaluated, O(n d)."""
+        i = as_index(i, "i", self.n)
+        j = as_index(j, "j", self.d)
+        q_new, m_row = self.kernel.propose_query(i, j, as_scalar(delta, "delta", self.kind))
+        self.kernel.apply_query(i, j, q_new, m_row)
+        self._rebuild_rows(np.array([i]))
+
+    # --------------------------------------------------------------------------------- queries
+    def query(self, i: int, j: int) -> Any:
+        """Query (Algorithm 4, corrected): entry ``(i, j)`` of the current result, O(ck + cv)."""
+        i = as_index(i, "i", self.n)
+        j = as_index(j, "j", self.d)
+        ck, cv = self.ck, self.cv
+        acc = self.C[i, j] + self.pk_cols[i, :ck] @ self.V0[self.pk_keys[:ck], j]
+        hit = self.pv_cols[:cv] == j
+        acc = acc + self.kernel.A[i, self.pv_rows[:cv][hit]] @ self.pv_delta[:cv][hit]
+        return self._finish(acc, i)
+
+    def output(self) -> np.ndarray:
+        """The whole current ``n x d`` result, O(n (ck + cv) d); the structure is unchanged."""
+        C = self.C + self._pending_product()
+        if self.normalize:
+            return C / self.kernel.D[:, None]
+        return C * self.kernel.kind.exp(self.kernel.s)[:, None] if self.kind.shifted else C
+
+    def recompute(self) -> None:
+        """Recompute (Algorithm 5, corrected): fold all pending updates into ``C`` and ``V0``.
+
+        ``C += [PK_cols | A[:, rows]] @ [V0[keys]; Delta_V]``: one product of an ``n x (ck+cv)``
+        and a ``(ck+cv) x d`` matrix, T_mat(n, n^a, d) (Lemma 4.9).
+        """
+        self.C += self._pending_product()
+        cv = self.cv
+        np.add.at(self.V0, (self.pv_rows[:cv], self.pv_cols[:cv]), self.pv_delta[:cv])
+        self.ck = 0
+        self.cv = 0
+
+    # -------------------------------------------------------------------------------- helpers
+    def _pending_product(self) -> np.ndarray:
+        ck, cv = self.ck, self.cv
+        left = np.concatenate([self.pk_cols[:, :ck], self.kernel.A[:, self.pv_rows[:cv]]], axis=1)
+        right = self.kind.zeros((ck + cv, self.d))
+        right[:ck] = self.V0[self.pk_keys[:ck]]
+        # each pending value update has its own row, so repeated (row, col) pairs add up
+        right[ck + np.arange(cv), self.pv_cols[:cv]] = self.pv_delta[:cv]
+        return left @ right
+
+    def _current_v(self, i: int, j: int) -> Any:
+        cv = self.cv
+        hit = (self.pv_rows[:cv] == i) & (self.pv_cols[:cv] == j)
+        return self.V0[i, j] + self.pv_delta[:cv][hit].sum()
+
+    def _finish(self, acc: Any, i: int) -> Any:
+        if self.normalize:
+            return acc / self.kernel.D[i]
+        return acc * np.exp(self.kernel.s[i]) if self.kind.shifted else acc
+
+    def _refresh_stale_rows(self) -> None:
+        rows = self.kernel.stale_rows()
+        if rows.size:
+            self.kernel.refresh_rows(rows)
+            self._rebuild_rows(rows)
+
+    def _rebuild_rows(self, rows: np.ndarray) -> None:
+        """Rows whose ``A`` was re-evaluated: ``C[r] = A[r] V0`` and no pending key terms."""
+        self.C[rows] = self.kernel.A[rows] @ self.V0
+        self.pk_cols[rows, : self.ck] = 0

@@ -1,0 +1,182 @@
+"""Element kinds: the number systems the algorithms run on with the same code.
+
+* ``float64``: numpy float64 arrays (the default).
+* ``sympy``: object arrays of sympy numbers (Integer, Rational, exact expressions such as
+  ``exp(3)``); arithmetic is exact.
+* ``mpmath``: object arrays of ``mpmath.mpf``; arithmetic at mpmath's working precision.
+
+Every public entry point of ``impl`` converts its arrays with :func:`as_matrix`, which validates
+them (shape, dtype, finiteness) and raises a ``TypeError``/``ValueError`` naming the argument.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import mpmath
+import numpy as np
+import sympy
+
+
+@dataclass(frozen=True)
+class Kind:
+    """How to compute with one element kind."""
+
+    name: str
+    #: elementwise exp on an array of this kind
+    exp: Callable[[np.ndarray], np.ndarray]
+    #: convert one scalar to this kind (already validated as real and finite)
+    scalar: Callable[[Any], Any]
+    #: floating kinds keep per-row max shifts; exact kinds do not need them
+    shifted: bool
+
+    @property
+    def dtype(self) -> Any:
+        return np.float64 if self.name == "float64" else object
+
+    def zeros(self, shape: tuple[int, ...]) -> np.ndarray:
+        if self.name == "float64":
+            return np.zeros(shape)
+        out = np.empty(shape, dtype=object)
+        out.fill(self.scalar(0))
+        return out
+
+    def ones(self, shape: tuple[int, ...]) -> np.ndarray:
+        if self.name == "float64":
+            return np.ones(shape)
+        out = np.empty(shape, dtype=object)
+        out.fill(self.scalar(1))
+        return out
+
+
+def _object_map(fn: Callable[[Any], Any]) -> Callable[[np.ndarray], np.ndarray]:
+    vec = np.frompyfunc(fn, 1, 1)
+
+    def apply(x: np.ndarray) -> np.ndarray:
+        return np.asarray(vec(x), dtype=object)
+
+    return apply
+
+
+FLOAT64 = Kind("float64", np.exp, float, shifted=True)
+SYMPY = Kind("sympy", _object_map(sympy.exp), sympy.sympify, shifted=False)
+MPMATH = Kind("mpmath", _object_map(mpmath.exp), mpmath.mpf, shifted=False)
+
+
+def _element_kind(x: Any) -> Kind | None:
+    if isinstance(x, mpmath.mpf):
+        return MPMATH
+    if isinstance(x, sympy.Basic):
+        return SYMPY
+    return None
+
+
+def _is_real_number(x: Any) -> bool:
+    return isinstance(x, (numbers.Real, np.floating, np.integer)) and not isinstance(x, (bool, np.bool_))
+
+
+def as_matrix(x: Any, name: str, *, kind: Kind | None = None) -> tuple[np.ndarray, Kind]:
+    """Validate a 2-D real matrix argument and return a private copy with its kind.
+
+    Raises ``TypeError`` for non-arrays, booleans, complex or non-numeric entries, and
+    ``ValueError`` for wrong dimensionality, empty arrays or non-finite entries.  The caller's
+    array is never modified (a copy is returned).
+    """
+    if isinstance(x, (str, bytes)) or x is None:
+        raise TypeError(f"{name} must be a 2-D array of real numbers, got {type(x).__name__}")
+    try:
+        arr = np.array(x, copy=True)
+    except Exception as exc:  # ragged lists and the like
+        raise TypeError(f"{name} must be a 2-D array of real numbers: {exc}") from None
+    if arr.ndim != 2:
+        raise ValueError(f"{name} must be 2-D (n x d), got shape {arr.shape}")
+    if arr.shape[0] == 0 or arr.shape[1] == 0:
+        raise ValueError(f"{name} must be non-empty, got shape {arr.shape}")
+    if arr.dtype == object:
+        found = {k for k in (_element_kind(v) for v in arr.flat)}
+        if None in found or len(found) != 1:
+            if all(_is_real_number(v) for v in arr.flat):
+                arr = arr.astype(np.float64)
+                found = {FLOAT64}
+            else:
+                raise TypeError(
+                    f"{name}: object arrays must hold only sympy numbers or only mpmath mpf numbers"
+                )
+        elem_kind = found.pop()
+        if elem_kind is SYMPY:
+            for v in arr.flat:
+                if not (v.is_real and v.is_finite and v.is_number):
+                    raise ValueError(f"{name}: every sympy entry must be a finite real number, got {v}")
+        elif elem_kind is MPMATH:
+            for v in arr.flat:
+                if not mpmath.isfinite(v):
+                    raise ValueError(f"{name}: every entry must be finite, got {v}")
+    elif arr.dtype.kind in "iu":
+        arr = arr.astype(np.float64)
+        elem_kind = FLOAT64
+    elif arr.dtype.kind == "f":
+        arr = arr.astype(np.float64)
+        elem_kind = FLOAT64
+    elif arr.dtype.kind == "b":
+        raise TypeError(f"{name} must hold real numbers, not booleans")
+    elif arr.dtype.kind == "c":
+        raise TypeError(f"{name} must hold real numbers, not complex numbers")
+    else:
+        raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype}")
+    if elem_kind is FLOAT64 and not np.isfinite(arr).all():
+        bad = tuple(int(i) for i in np.argwhere(~np.isfinite(arr))[0])
+        raise ValueError(f"{name} has a non-finite entry at {bad}: {arr[bad]}")
+    if kind is not None and elem_kind is not kind:
+        raise TypeError(f"{name} holds {elem_kind.name} numbers but the others hold {kind.name}")
+    return arr, elem_kind
+
+
+def as_scalar(x: Any, name: str, kind: Kind) -> Any:
+    """Validate a real, finite scalar argument (a delta, a scale) and convert it to ``kind``."""
+    if isinstance(x, (bool, np.bool_)):
+        raise TypeError(f"{name} must be a real number, not a boolean")
+    if isinstance(x, np.ndarray):
+        if x.ndim != 0:
+            raise TypeError(f"{name} must be a scalar, got an array of shape {x.shape}")
+        x = x.item()
+        if isinstance(x, bool):
+            raise TypeError(f"{name} must be a real number, not a boolean")
+    if kind is FLOAT64:
+        if not _is_real_number(x):
+            raise TypeError(f"{name} must be a real number, got {type(x).__name__}")
+        value = float(x)
+        if not math.isfinite(value):
+            raise ValueError(f"{name} must be finite, got {x!r}")
+        return value
+    if kind is SYMPY:
+        if isinstance(x, sympy.Basic):
+            if x.is_number and x.is_real and x.is_finite:
+                return x
+            raise TypeError(f"{name} must be a finite real sympy number, got {x!r}")
+        if isinstance(x, float):
+            if not math.isfinite(x):
+                raise ValueError(f"{name} must be finite, got {x!r}")
+            return sympy.Rational(x)
+        if _is_real_number(x):
+            return sympy.Integer(int(x)) if isinstance(x, (numbers.Integral, np.integer)) else sympy.Rational(float(x))
+        raise TypeError(f"{name} must be a finite real sympy number, got {x!r}")
+    # mpmath
+    if isinstance(x, mpmath.mpf) or _is_real_number(x):
+        value = mpmath.mpf(x) if not isinstance(x, np.generic) else mpmath.mpf(x.item())
+        if not mpmath.isfinite(value):
+            raise ValueError(f"{name} must be finite, got {x!r}")
+        return value
+    raise TypeError(f"{name} must be a real number, got {type(x).__name__}")
+
+
+def as_index(x: Any, name: str, size: int) -> int:
+    """Validate a 0-based index in ``[0, size)`` (negative indices are rejected, not wrapped)."""
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, (numbers.Integral, np.integer)):
+        raise TypeError(f"{name} must be an integer index, got {type(x).__name__}")
+    value = int(x)
+    if not 0 <= value < size:
+        raise IndexError(f"{name}={value} is out of range [0, {size})")
+    return value

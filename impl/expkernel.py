@@ -1,0 +1,147 @@
+"""The maintained exponential kernel ``A = exp(scale * Q K^T)`` and its row sums ``D = A 1``.
+
+Shared by the corrected dynamic structure (DA Algorithm 2, lines 5-13) and the eager baseline.
+
+float64 keeps every row ``r`` in shifted units, ``A[r] = exp(M[r] - s[r])`` with ``M`` the logits,
+so that nothing overflows: the invariant is ``M[r, k] - s[r] <= HEADROOM`` for every ``k``.  When a
+key update pushes a logit past it, the row's shift is raised and the row is rescaled by
+``exp(s_old - s_new)``; owners register the arrays whose rows are in the same units
+(``row_scaled``) and they are rescaled together.  Exact and mpmath kinds use ``s = 0``.
+
+Row sums are maintained by additions, which can cancel: removing a dominant entry leaves a small
+sum with the absolute error of the large one.  ``W[r]`` adds up the magnitudes of everything
+added into row ``r`` since its last exact evaluation; when ``W[r] > REFRESH_RATIO * D[r]`` the
+relative error of ``D[r]`` (and of the owner's ``C[r]``) may exceed ``REFRESH_RATIO * 2^-53``
+and the row is re-evaluated exactly from ``Q`` and ``K`` (``refresh_rows``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from impl.elements import FLOAT64, Kind
+
+#: rows are rescaled when a logit exceeds the row shift by more than this (e^64 ~ 6e27).
+HEADROOM = 64.0
+#: re-evaluate a row when the magnitudes added into it exceed its sum by this factor (2^16), so
+#: that cancellation costs at most 16 of float64's 53 bits.
+REFRESH_RATIO = float(2**16)
+
+
+@dataclass
+class KeyUpdate:
+    """A validated, not yet applied change of ``K[i, j]`` (see :meth:`ExpKernel.propose_key`)."""
+
+    i: int
+    j: int
+    k_new: object
+    m_col: np.ndarray
+
+
+class ExpKernel:
+    """``M = scale Q K^T``, ``A = exp(M - s)`` (row shifts ``s``), ``D = A 1`` and budgets ``W``."""
+
+    def __init__(self, Q: np.ndarray, K: np.ndarray, scale: object, kind: Kind) -> None:
+        self.kind = kind
+        self.scale = scale
+        self.Q = Q
+        self.K = K
+        M = (Q @ K.T) * scale
+        if kind is FLOAT64 and not np.isfinite(M).all():
+            raise ValueError("the logits scale * Q K^T overflow float64; rescale Q, K or scale")
+        self.M = M
+        n = Q.shape[0]
+        self.s = M.max(axis=1) if kind.shifted else kind.zeros((n,))
+        self.A = kind.exp(M - self.s[:, None]) if kind.shifted else kind.exp(M)
+        self.D = self.A.sum(axis=1)
+        self.W = self.D.copy() if kind.shifted else None
+        #: arrays with one row per query row, in the same shifted units as ``A`` (owners add theirs)
+        self.row_scaled: list[np.ndarray] = []
+
+    @property
+    def n(self) -> int:
+        return self.Q.shape[0]
+
+    # ---------------------------------------------------------------- key updates (one column)
+    def propose_key(self, i: int, j: int, delta: object) -> KeyUpdate:
+        """Validate ``K[i, j] += delta`` without changing anything.
+
+        The new logit column is ``M[:, i] + scale * (K_new[i, j] - K[i, j]) * Q[:, j]`` (DA
+        Algorithm 2 line 5 with the delta actually applied after rounding).
+        """
+        k_new = self.K[i, j] + delta
+        if self.kind is FLOAT64 and not np.isfinite(k_new):
+            raise ValueError(f"K[{i}, {j}] + delta overflows float64")
+        m_col = self.M[:, i] + (self.scale * (k_new - self.K[i, j])) * self.Q[:, j]
+        if self.kind is FLOAT64 and not np.isfinite(m_col).all():
+            raise ValueError(f"the update makes the logits of key {i} overflow float64")
+        return KeyUpdate(i, j, k_new, m_col)
+
+    def apply_key(self, upd: KeyUpdate) -> np.ndarray:
+        """Apply a proposed key update; return ``Delta_A`` (column ``i`` change, shifted units)."""
+        i = upd.i
+        if self.kind.shifted:
+            raised = np.flatnonzero(upd.m_col - self.s > HEADROOM)
+            if raised.size:
+                self._rescale(raised, upd.m_col[raised])
+            new_col = self.kind.exp(upd.m_col - self.s)
+        else:
+            new_col = self.kind.exp(upd.m_col)
+        delta_a = new_col - self.A[:, i]
+        self.K[i, upd.j] = upd.k_new
+        self.M[:, i] = upd.m_col
+        self.A[:, i] = new_col
+        self.D += delta_a
+        if self.W is not None:
+            self.W += np.abs(delta_a)
+        return delta_a
+
+    def _rescale(self, rows: np.ndarray, new_shift: np.ndarray) -> None:
+        factor = np.exp(self.s[rows] - new_shift)
+        self.s[rows] = new_shift
+        self.A[rows] *= factor[:, None]
+        self.D[rows] *= factor
+        self.W[rows] *= factor
+        for arr in self.row_scaled:
+            arr[rows] *= factor[:, None]
+
+    # ------------------------------------------------------------------- query updates (a row)
+    def propose_query(self, i: int, j: int, delta: object) -> tuple[object, np.ndarray]:
+        """Validate ``Q[i, j] += delta``; return the new entry and the new logit row."""
+        q_new = self.Q[i, j] + delta
+        if self.kind is FLOAT64 and not np.isfinite(q_new):
+            raise ValueError(f"Q[{i}, {j}] + delta overflows float64")
+        q_row = self.Q[i].copy()
+        q_row[j] = q_new
+        m_row = (self.K @ q_row) * self.scale
+        if self.kind is FLOAT64 and not np.isfinite(m_row).all():
+            raise ValueError(f"the update makes the logits of query {i} overflow float64")
+        return q_new, m_row
+
+    def apply_query(self, i: int, j: int, q_new: object, m_row: np.ndarray) -> None:
+        self.Q[i, j] = q_new
+        self._set_rows(np.array([i]), m_row[None, :])
+
+    # --------------------------------------------------------------------------- refreshing
+    def stale_rows(self) -> np.ndarray:
+        """Rows whose cancellation budget is spent (always empty for exact kinds)."""
+        if self.W is None:
+            return np.empty(0, dtype=np.intp)
+        return np.flatnonzero(~(self.W <= REFRESH_RATIO * self.D))
+
+    def refresh_rows(self, rows: np.ndarray) -> None:
+        """Re-evaluate rows of ``M``, ``s``, ``A``, ``D``, ``W`` exactly from ``Q`` and ``K``."""
+        self._set_rows(rows, (self.Q[rows] @ self.K.T) * self.scale)
+
+    def _set_rows(self, rows: np.ndarray, m_rows: np.ndarray) -> None:
+        self.M[rows] = m_rows
+        if self.kind.shifted:
+            self.s[rows] = m_rows.max(axis=1)
+            self.A[rows] = self.kind.exp(m_rows - self.s[rows][:, None])
+        else:
+            self.A[rows] = self.kind.exp(m_rows)
+        self.D[rows] = self.A[rows].sum(axis=1)
+        if self.W is not None:
+            self.W[rows] = self.D[rows]

@@ -1,0 +1,214 @@
+"""DA Algorithms 1-5 exactly as printed in seed 000 (arXiv 2304.02207v1, section 4), defects kept.
+
+Line numbers in comments are the printed ones.  Representation choices that do not change the
+meaning: diagonal matrices are stored as their diagonal vectors; ``List_V`` entries
+``(e_i, delta e_j)`` are stored as ``(i, (j, delta))``.  Where a printed line is ambiguous the most
+literal reading is taken and the comment says which.  ``repairs`` (names from
+``impl.literal.repairs.REPAIRS``) switch single lines to their corrected form; the default is the
+printed text.  Indices are 0-based at the interface (the paper's are 1-based); the lists are
+indexed exactly as printed (``List[ct - 1]`` is written first, so the printed lists are 0-based).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+import numpy as np
+
+from impl.elements import as_index, as_matrix, as_scalar
+from impl.literal.repairs import V1_DEFECTS, check_repairs
+from impl.literal.slots import Entry, Slots
+from impl.threshold import lazy_threshold, validate_a
+
+
+class PaperV1Attention:
+    """Seed 000, Algorithms 1-5, line by line."""
+
+    DEFECTS: tuple[str, ...] = V1_DEFECTS
+
+    def __init__(self, Q: Any, K: Any, V: Any, *, a: float = 0.5, scale: Any = 1.0,
+                 repairs: Iterable[str] = ()) -> None:
+        Qa, kind = as_matrix(Q, "Q")
+        Ka, _ = as_matrix(K, "K", kind=kind)
+        Va, _ = as_matrix(V, "V", kind=kind)
+        if Qa.shape != Ka.shape or Ka.shape != Va.shape:
+            raise ValueError(f"Q, K and V must all be n x d, got {Qa.shape}, {Ka.shape}, {Va.shape}")
+        self.a = validate_a(a)
+        self.repairs = check_repairs(repairs, self.DEFECTS, type(self).__name__)
+        self.kind = kind
+        self.scale = as_scalar(scale, "scale", kind)
+        n = Qa.shape[0]
+        #: the printed comparisons `ct < n^a` use the real number n^a
+        self.na = float(n) ** self.a
+        self.threshold = lazy_threshold(n, self.a)
+        # Algorithm 1 lines 11-13: "List with size n^a" (ceil(n^a) slots).  List_V is used by
+        # Algorithms 3-5 but not declared among the members; it is declared here the same way.
+        self.List_C = Slots("List_C", self.threshold)
+        self.List_D = Slots("List_D", self.threshold)
+        self.List_V = Slots("List_V", self.threshold)
+        self._init(Qa, Ka, Va)
+
+    # ------------------------------------------------------------------ Algorithm 1: Init
+    def _init(self, Q: np.ndarray, K: np.ndarray, V: np.ndarray) -> None:
+        self.Q, self.K, self.V = Q, K, V                      # line 18
+        self.M = (Q @ K.T) * self.scale                        # line 19
+        self.A = self.kind.exp(self.M)                         # line 19
+        self.C = self.A @ V                                    # line 20
+        # line 21: B <- D^{-1} A V.  Init never assigns D; the member is "the diagonal matrix"
+        # D = diag(A 1) of the problem definition, so that is what line 21 reads.
+        self.D = self.A.sum(axis=1)
+        self.B = self.C / self.D[:, None]
+        self.ct_K = 0                                          # line 22
+        self.ct_V = 0                                          # line 23
+
+    @property
+    def n(self) -> int:
+        return self.V.shape[0]
+
+    @property
+    def d(self) -> int:
+        return self.V.shape[1]
+
+    def _check(self, i: Any, j: Any) -> tuple[int, int]:
+        return as_index(i, "i", self.n), as_index(j, "j", self.d)
+
+    # ------------------------------------------------------------- Algorithm 2: UpdateK
+    def update_k(self, i: Any, j: Any, delta: Any) -> None:
+        i, j = self._check(i, j)
+        delta = as_scalar(delta, "delta", self.kind)
+        self.ct_K += 1                                                     # line 3
+        K_t = self.K.copy()
+        K_t[i, j] = self.K[i, j] + delta                                   # line 4
+        dM = (self.scale * delta) * self.Q[:, j]                           # line 5
+        dA = self.A[:, i] * (self.kind.exp(dM) - 1)                        # line 7
+        M_t = self.M.copy()
+        M_t[:, i] = M_t[:, i] + dM                                         # line 8
+        A_t = self.A.copy()
+        A_t[:, i] = A_t[:, i] + dA                                         # line 9
+        D_tmp = self._previous_d_inverse()                                 # line 10
+        # line 11: D~ <- D_tmp^{-1} + diag(Delta_A)_{*,i}; D_tmp is what Getb returns, which line 17
+        # stores as D~^{-1}, so D_tmp^{-1} is the previous D.
+        D_t = 1 / D_tmp + dA
+        if "E2" in self.repairs:
+            dD = 1 / D_t - D_tmp                                           # repaired line 13
+        else:
+            dD = 1 / D_tmp - 1 / D_t                                       # lines 12-14
+        recording = self.ct_K < self.na                                    # line 15
+        if recording or "E6" in self.repairs:
+            self.List_C[self.ct_K - 1] = Entry(dA, self.V[i].copy())       # line 16
+            self.List_D[self.ct_K - 1] = Entry(dD, 1 / D_t)                # line 17
+        if "E5" in self.repairs:
+            self._refresh(K_t, A_t, M_t)    # E5's repair needs the current A in Recompute
+        if not recording:
+            self.recompute()                                               # lines 18-19
+        self._refresh(K_t, A_t, M_t)                                       # lines 21-24
+
+    def _previous_d_inverse(self) -> np.ndarray:
+        """Line 10: "Obtain diagonal vector D_tmp from List_D[ct_K - 1].Getb"."""
+        if "E1" in self.repairs:
+            return self.List_D[self.ct_K - 2].b if self.ct_K >= 2 else 1 / self.D
+        return self.List_D[self.ct_K - 1].b
+
+    def _refresh(self, K_t: np.ndarray, A_t: np.ndarray, M_t: np.ndarray) -> None:
+        self.K = K_t                                                       # line 22
+        self.A = A_t                                                       # line 23
+        self.M = M_t                                                       # line 24
+
+    # ------------------------------------------------------------- Algorithm 3: UpdateV
+    def update_v(self, i: Any, j: Any, delta: Any) -> None:
+        i, j = self._check(i, j)
+        delta = as_scalar(delta, "delta", self.kind)
+        self.ct_V += 1                                                     # line 3
+        recording = self.ct_V < self.na                                    # line 4
+        if recording or "E7" in self.repairs:
+            self.List_V[self.ct_V - 1] = Entry(i, (j, delta))              # line 5
+        if not recording:
+            self.recompute()                                               # lines 6-7
+
+    def update_q(self, i: Any, j: Any, delta: Any) -> None:
+        raise NotImplementedError("the printed algorithms have no update of Q")
+
+    # --------------------------------------------------------------- Algorithm 4: Query
+    def query(self, i: Any, j: Any) -> Any:
+        i, j = self._check(i, j)
+        Dinv = self._query_d_inverse()                                     # line 4
+        answer1 = Dinv[i] * self._query_c(i, j)                            # line 9
+        answer2 = Dinv[i] * self._a_times_delta_v(i, j)                    # line 11
+        return answer1 + answer2                                           # line 12
+
+    def _query_d_inverse(self) -> np.ndarray:
+        """Line 4: "(D_tmp)_i^{-1} ... obtained from List_D[ct_K].Getb" (the inverse itself)."""
+        if "E3" in self.repairs:
+            return self.List_D[self.ct_K - 1].b if self.ct_K >= 1 else 1 / self.D
+        return self.List_D[self.ct_K].b
+
+    def _query_c(self, i: int, j: int) -> Any:
+        """Line 9 uses C_{i,j} alone (seed 000)."""
+        if "E4" in self.repairs:
+            return self.C[i, j] + self._pending_c()[i, j]
+        return self.C[i, j]
+
+    def _a_times_delta_v(self, i: int, j: int) -> Any:
+        """``A_{i,*} Delta_V,1 (Delta_V,2)_{*,j}`` over the List_V entries 0 .. ct_V - 1."""
+        total = self.kind.zeros(())[()]
+        for t in range(self.ct_V):
+            entry = self.List_V[t]
+            col, delta = entry.b
+            if col == j:
+                total = total + self.A[i, entry.a] * delta
+        return total
+
+    def output(self) -> np.ndarray:
+        """Every entry through Query (the printed interface answers one entry at a time)."""
+        out = self.kind.zeros((self.n, self.d))
+        for r in range(self.n):
+            for c in range(self.d):
+                out[r, c] = self.query(r, c)
+        return out
+
+    # ------------------------------------------------------------ Algorithm 5: Recompute
+    def _pending_c(self) -> np.ndarray:
+        """``Delta_C,1 Delta_C,2`` stacked from List_C entries 0 .. ct_K - 1 (Fact 2.1)."""
+        total = self.kind.zeros((self.n, self.d))
+        for t in range(self.ct_K):
+            entry = self.List_C[t]
+            total = total + np.outer(entry.a, entry.b)
+        return total
+
+    def _pending_v(self) -> np.ndarray:
+        """``Delta_V,1 Delta_V,2`` stacked from List_V entries 0 .. ct_V - 1 (Fact 2.1)."""
+        total = self.kind.zeros((self.n, self.d))
+        for t in range(self.ct_V):
+            entry = self.List_V[t]
+            col, delta = entry.b
+            total[entry.a, col] = total[entry.a, col] + delta
+        return total
+
+    def _recompute_c(self, dC: np.ndarray, dV: np.ndarray) -> np.ndarray:
+        """Line 6: C~ <- C + Delta_C,1 Delta_C,2."""
+        if "E5" in self.repairs:
+            return self.C + dC + self.A @ dV
+        return self.C + dC
+
+    def _d_delta_sum(self) -> np.ndarray:
+        """Line 8: Delta_D <- sum_{i=1}^{ct_K} Delta_D(i), Delta_D(i) = List_D[i].Geta.
+
+        Most literal reading: the indices i = 1 .. ct_K of the printed sum, although Algorithm 2
+        wrote the entries at 0 .. ct_K - 1.
+        """
+        indices = range(0, self.ct_K) if "E8" in self.repairs else range(1, self.ct_K + 1)
+        total = self.kind.zeros((self.n,))
+        for k in indices:
+            total = total + self.List_D[k].a
+        return total
+
+    def recompute(self) -> None:
+        dC = self._pending_c()                                             # line 3
+        dV = self._pending_v()                                             # line 4
+        C_t = self._recompute_c(dC, dV)                                    # line 6
+        V_t = self.V + dV                                                  # line 7
+        dD = self._d_delta_sum()                                           # line 8
+        Dinv_t = 1 / self.D + dD                                           # line 9
+        B_t = Dinv_t[:, None] * C_t                                        # line 10
+        self.D, self.C, self.B, self.V = 1 / Dinv_t, C_t, B_t, V_t         # line 12
+        self.ct_K, self.ct_V = 0, 0                                        # line 14

@@ -1,0 +1,1 @@
+"""The engines that discharge spec against impl, the runner, the report writer and the CLI."""

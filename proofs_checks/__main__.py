@@ -1,0 +1,130 @@
+"""Command line: ``python -m proofs_checks run|list|show`` (DESIGN.md, proofs_checks)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+DEFAULT_OUT = Path("docs/report")
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from proofs_checks.report import write_report
+    from proofs_checks.runner import run_all, select
+    from proofs_checks.sections import extra_sections
+
+    console = Console(stderr=True)
+    total = len(select(args.only))
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), TextColumn("{task.fields[last]}"), console=console,
+                  transient=False) as progress:
+        task = progress.add_task(f"checking ({args.profile})", total=total, last="")
+
+        def done(res: dict[str, Any]) -> None:
+            mark = "ok" if res["ok"] else "NOT AS EXPECTED"
+            progress.update(task, advance=1, last=f"{res['id']}: {res['status']} ({mark})")
+
+        report = run_all(args.profile, args.only, args.jobs, on_done=done)
+    paths = write_report(report, Path(args.out), extra_sections(Path(args.out)))
+    summary = report["summary"]
+    console.print(f"counts: {summary['counts']}; as expected: {summary['as_expected']}/{report['meta']['ran']}")
+    if summary["not_as_expected"]:
+        console.print(f"[red]not as expected: {', '.join(summary['not_as_expected'])}")
+    if not report["meta"]["complete"]:
+        console.print("[yellow]interrupted: the report holds what finished and is marked incomplete")
+    console.print("wrote " + ", ".join(str(p) for p in paths))
+    return 0 if report["meta"]["complete"] and not summary["not_as_expected"] else 1
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    from spec.registry import load_all
+
+    table = Table("id", "expect", "title", "source", "engines")
+    for lemma in load_all().values():
+        table.add_row(lemma.id, lemma.expect, lemma.title, lemma.source.cite(),
+                      ", ".join(sorted({c.engine for c in lemma.checks})))
+    Console().print(table)
+    return 0
+
+
+def _cmd_show(args: argparse.Namespace) -> int:
+    from proofs_checks.engines import engine_for
+    from proofs_checks.profiles import get_profile
+    from spec.registry import Counterexample, get
+
+    console = Console()
+    lemma = get(args.id)
+    console.print(f"[bold]{lemma.id}[/bold]: {lemma.title}  (expect: {lemma.expect})")
+    console.print(lemma.statement)
+    if lemma.literal:
+        console.print(f"printed: {lemma.literal}")
+    console.print(f"source: {lemma.source.cite()}")
+    recorded = _recorded(Path(args.report), lemma.id)
+    if recorded:
+        console.print(f"last report: {recorded['status']}")
+    if not args.reproduce:
+        return 0
+    code = 0
+    for k, check in enumerate(lemma.checks):
+        ce = (recorded or {}).get("checks", [{}] * len(lemma.checks))[k].get("counterexample") if recorded else None
+        if ce is None:
+            console.print(f"- {check.name}: no recorded counterexample; re-running the check (quick profile)")
+            res = engine_for(check).run(check, get_profile("quick"))
+            console.print(f"  {res.status}: {res.detail}")
+            failed = res.status != "passed"
+        else:
+            console.print(f"- {check.name}: replaying the recorded counterexample")
+            try:
+                engine_for(check).reproduce(check, ce)
+                failed = False
+                console.print("  no longer fails")
+            except Counterexample as exc:
+                failed = True
+                console.print(f"  fails again: {exc.message}")
+                console.print(json.dumps({k: v for k, v in exc.values.items() if k != "program"},
+                                         indent=1, default=str)[:3000])
+        if failed != (lemma.expect == "erratum"):
+            code = 1
+    return code
+
+
+def _recorded(path: Path, lemma_id: str) -> dict[str, Any] | None:
+    if not path.exists():
+        return None
+    try:
+        report = json.loads(path.read_text())
+    except (OSError, ValueError) as exc:
+        raise SystemExit(f"{path}: not a readable report.json ({exc})") from None
+    for item in report.get("lemmas", []):
+        if item.get("id") == lemma_id:
+            return item
+    return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m proofs_checks", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run the checks and write the report")
+    run.add_argument("--profile", default="quick", choices=["quick", "deep"])
+    run.add_argument("--only", nargs="+", metavar="ID", help="statement ids to run")
+    run.add_argument("--out", default=str(DEFAULT_OUT), help="report directory")
+    run.add_argument("--jobs", type=int, default=1, help="parallel processes")
+    sub.add_parser("list", help="list the statements")
+    show = sub.add_parser("show", help="show one statement")
+    show.add_argument("id")
+    show.add_argument("--reproduce", action="store_true",
+                      help="re-run it on its recorded counterexample (or re-run its checks)")
+    show.add_argument("--report", default=str(DEFAULT_OUT / "report.json"))
+    args = parser.parse_args(argv)
+    return {"run": _cmd_run, "list": _cmd_list, "show": _cmd_show}[args.command](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,174 @@
+"""Hypothesis ``RuleBasedStateMachine`` over dynamic attention structures (``spec.Stateful``).
+
+Each run draws n, d, a and Q, K, V, then any interleaving of the allowed operations; every step
+goes through ``spec.da.program.ProgramRunner``, which checks each answer against exact attention
+on the current matrices (or, for invariant "recompute", the state after each recompute).  The
+failing program that Hypothesis shrinks last is the counterexample.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import numpy as np
+import sympy
+from hypothesis import HealthCheck, Phase, settings
+from hypothesis import strategies as st
+from hypothesis.errors import Flaky
+from hypothesis.extra.numpy import arrays
+from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule, run_state_machine_as_test
+
+from proofs_checks.profiles import Profile
+from proofs_checks.results import COUNTEREXAMPLE, ERROR, PASSED, CheckResult
+from spec.da.program import ProgramRunner, replay
+from spec.da.recompute import check_recompute_state
+from spec.registry import Counterexample, Stateful
+
+A_VALUES = st.one_of(st.sampled_from([0.25, 0.5, 0.75, 1.0]), st.floats(0.05, 1.0))
+
+
+def _float_values() -> st.SearchStrategy:
+    return st.floats(-3, 3, allow_nan=False, allow_subnormal=False)
+
+
+def _exact_logit_values() -> st.SearchStrategy:
+    return st.integers(-2, 2).map(sympy.Integer)
+
+
+def _exact_values() -> st.SearchStrategy:
+    return st.builds(lambda p, q: sympy.Rational(p, q), st.integers(-3, 3), st.integers(1, 3))
+
+
+def _matrix(kind: str, shape: tuple[int, int], logits: bool) -> st.SearchStrategy:
+    if kind == "float":
+        return arrays(np.float64, shape, elements=_float_values())
+    values = _exact_logit_values() if logits else _exact_values()
+    return st.lists(st.lists(values, min_size=shape[1], max_size=shape[1]),
+                    min_size=shape[0], max_size=shape[0]).map(lambda rows: np.array(rows, dtype=object))
+
+
+def build_machine(check: Stateful, counter: dict[str, Any]) -> type[RuleBasedStateMachine]:
+    """A machine class for one check; ``counter`` collects steps and the last counterexample."""
+    after = check_recompute_state if check.invariant == "recompute" else None
+    kind = check.kind
+
+    class Machine(RuleBasedStateMachine):
+        runner: ProgramRunner | None = None
+
+        @initialize(data=st.data())
+        def init(self, data: st.DataObject) -> None:
+            n = data.draw(st.integers(1, check.n_max), label="n")
+            d = data.draw(st.integers(1, check.d_max), label="d")
+            a = data.draw(A_VALUES, label="a")
+            Q = data.draw(_matrix(kind, (n, d), True), label="Q")
+            K = data.draw(_matrix(kind, (n, d), True), label="K")
+            V = data.draw(_matrix(kind, (n, d), False), label="V")
+            counter["steps"] += 1
+            self.runner = self._guard(lambda: ProgramRunner(check.subject, kind, a, Q, K, V, after))
+
+        def _guard(self, fn: Any) -> Any:
+            try:
+                return fn()
+            except Counterexample as exc:
+                counter["last"] = exc
+                raise
+
+        def _step(self, op: list[Any]) -> None:
+            counter["steps"] += 1
+            self._guard(lambda: self.runner.step(op))
+
+        def _update(self, name: str, data: st.DataObject, logits: bool) -> None:
+            n, d = self.runner.V.shape
+            i = data.draw(st.integers(0, n - 1), label="i")
+            j = data.draw(st.integers(0, d - 1), label="j")
+            if kind == "float":
+                delta = data.draw(_float_values(), label="delta")
+            else:
+                delta = data.draw(_exact_logit_values() if logits else _exact_values(), label="delta")
+            self._step([name, i, j, delta])
+
+        ready = precondition(lambda self: self.runner is not None)
+
+        if "update_k" in check.ops:
+            @ready
+            @rule(data=st.data())
+            def update_k(self, data: st.DataObject) -> None:
+                self._update("update_k", data, True)
+
+        if "update_v" in check.ops:
+            @ready
+            @rule(data=st.data())
+            def update_v(self, data: st.DataObject) -> None:
+                self._update("update_v", data, False)
+
+        if "update_q" in check.ops:
+            @ready
+            @rule(data=st.data())
+            def update_q(self, data: st.DataObject) -> None:
+                self._update("update_q", data, True)
+
+        if "query" in check.ops:
+            @ready
+            @rule(data=st.data())
+            def query(self, data: st.DataObject) -> None:
+                n, d = self.runner.V.shape
+                self._step(["query", data.draw(st.integers(0, n - 1), label="i"),
+                            data.draw(st.integers(0, d - 1), label="j")])
+
+        if "output" in check.ops:
+            @ready
+            @rule()
+            def output(self) -> None:
+                self._step(["output"])
+
+        if "recompute" in check.ops:
+            @ready
+            @rule()
+            def recompute(self) -> None:
+                self._step(["recompute"])
+
+    Machine.__name__ = f"Machine_{check.subject_name}"
+    return Machine
+
+
+def run(check: Stateful, profile: Profile) -> CheckResult:
+    counter: dict[str, Any] = {"steps": 0, "last": None}
+    machine = build_machine(check, counter)
+    runs = max(5, int(profile.machine_runs * check.weight))
+    conf = settings(max_examples=runs, stateful_step_count=profile.machine_steps,
+                    derandomize=profile.derandomize, database=None, deadline=None,
+                    suppress_health_check=list(HealthCheck), print_blob=False, report_multiple_bugs=False,
+                    phases=[p for p in Phase if p is not Phase.explain])
+    start = time.perf_counter()
+    result = CheckResult("stateful", check.name, PASSED)
+    try:
+        run_state_machine_as_test(machine, settings=conf)
+    except Counterexample:
+        ce = counter["last"]
+        result.status = COUNTEREXAMPLE
+        result.counterexample = ce.to_json() if ce is not None else None
+        program = (ce.values.get("program") if ce is not None else None) or {}
+        n_ops = 1 + len(program.get("ops", []))
+        result.detail = f"shrunk program: Init + {n_ops - 1} operations"
+        if check.max_ops is not None and n_ops > check.max_ops:
+            result.status = ERROR
+            result.detail += f" (longer than the {check.max_ops} allowed for a confirmed erratum)"
+    except Flaky as exc:
+        result.status = ERROR
+        result.detail = f"flaky: {exc}"
+    except Exception as exc:  # noqa: BLE001 - engine failure is reported, not raised
+        result.status = ERROR
+        result.detail = f"{type(exc).__name__}: {exc}"
+    result.examples = counter["steps"]
+    result.seconds = time.perf_counter() - start
+    result.evidence = {"subject": check.subject_name, "kind": check.kind, "runs": runs,
+                       "steps_per_run": profile.machine_steps, "n_max": check.n_max,
+                       "d_max": check.d_max, "ops": list(check.ops), "invariant": check.invariant}
+    return result
+
+
+def reproduce(check: Stateful, counterexample: dict[str, Any]) -> None:
+    """Replay a recorded program; raises Counterexample if it still fails."""
+    after = check_recompute_state if check.invariant == "recompute" else None
+    replay(counterexample["values"]["program"], check.subject, after)

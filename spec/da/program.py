@@ -1,0 +1,154 @@
+"""Operation programs over a dynamic attention structure, and the check of each answer.
+
+A *program* is the JSON-friendly record of a run: the element kind, ``a``, the initial Q, K, V
+and a list of operations ``["update_k", i, j, delta]``, ``["update_v", ...]``,
+``["update_q", ...]``, ``["query", i, j]``, ``["output"]``, ``["recompute"]``.  The Hypothesis
+state machine builds programs step by step through :class:`ProgramRunner`; a failing program is
+the counterexample of the report, and :func:`replay` re-runs it (``show ID --reproduce``).
+
+Every answer is compared with exact attention on the current matrices (DA Theorem 4.1's claim):
+
+* kind "exact": sympy numbers, integer logits, so every entry of ``exp(Q K^T)`` is a power of
+  ``e``.  ``got - expected`` is a rational function of ``e`` with rational coefficients; as ``e``
+  is transcendental it vanishes iff it vanishes identically with ``e`` replaced by a symbol
+  ``t``, which ``sympy.cancel`` decides.  No tolerance.
+* kind "float": float64, ``|got - expected| <= FLOAT_TOL * max|V|``.  Justification: every answer
+  is a convex combination of entries of ``V``; a structure that refreshes a row once its
+  cancellation budget reaches 2^16 (``impl.expkernel``) keeps each maintained sum within
+  ``2^16 * 2^-53 ~ 7e-12`` relative of its exact value, plus O(n eps) per product at n <= 12;
+  1e-9 leaves a factor > 100 above that and is far below any algorithmic defect, which is O(1).
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+import sympy
+
+from impl.attention import attention
+from spec.registry import Counterexample
+
+FLOAT_TOL = 1e-9
+_T = sympy.Symbol("t", positive=True)
+
+UPDATES = ("update_k", "update_v", "update_q")
+
+
+# ------------------------------------------------------------------------------ encoding
+def encode_number(x: Any) -> Any:
+    if isinstance(x, sympy.Basic):
+        return int(x) if x.is_Integer else str(x)
+    return float(x)
+
+
+def decode_number(x: Any, kind: str) -> Any:
+    if kind == "exact":
+        return sympy.Rational(x) if isinstance(x, str) else sympy.Integer(x)
+    return float(x)
+
+
+def encode_matrix(M: np.ndarray) -> list[list[Any]]:
+    return [[encode_number(v) for v in row] for row in M]
+
+
+def decode_matrix(rows: list[list[Any]], kind: str) -> np.ndarray:
+    dtype = object if kind == "exact" else np.float64
+    return np.array([[decode_number(v, kind) for v in row] for row in rows], dtype=dtype)
+
+
+# -------------------------------------------------------------------------------- checks
+def exact_zero(x: Any) -> bool:
+    """Decide ``x == 0`` for an expression in powers of ``e`` with rational coefficients."""
+    return sympy.cancel(sympy.sympify(x).subs(sympy.E, _T)) == 0
+
+
+def check_value(got: Any, expected: Any, V: np.ndarray, kind: str, where: dict[str, Any]) -> None:
+    """Raise :class:`Counterexample` unless ``got`` equals ``expected`` (see module docstring)."""
+    if kind == "exact":
+        if not exact_zero(got - expected):
+            raise Counterexample("answer differs from exact attention", expected=str(expected),
+                                 obtained=str(got), **where)
+        return
+    bound = FLOAT_TOL * float(np.max(np.abs(V)))
+    err = abs(float(got) - float(expected))
+    if not err <= bound:
+        raise Counterexample("answer differs from exact attention", expected=float(expected),
+                             obtained=float(got), error=err, bound=bound, **where)
+
+
+# --------------------------------------------------------------------------------- runner
+@dataclass
+class ProgramRunner:
+    """Drives a structure and a mirror of the current Q, K, V through operations, checking."""
+
+    factory: Callable[..., Any]
+    kind: str
+    a: float
+    Q: np.ndarray
+    K: np.ndarray
+    V: np.ndarray
+    #: optional extra check after each recompute (Lemma 4.8), given (subject, Q, K, V, kind)
+    after_recompute: Callable[..., None] | None = None
+    ops: list[list[Any]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.initial = (encode_matrix(self.Q), encode_matrix(self.K), encode_matrix(self.V))
+        self.Q, self.K, self.V = self.Q.copy(), self.K.copy(), self.V.copy()
+        try:
+            self.subject = self.factory(self.Q.copy(), self.K.copy(), self.V.copy(), a=self.a)
+        except Exception as exc:  # noqa: BLE001 - any failure of the subject is a finding
+            raise self._failure("init raised", exc) from exc
+
+    def program(self) -> dict[str, Any]:
+        Q, K, V = self.initial
+        return {"kind": self.kind, "a": self.a, "n": len(Q), "d": len(Q[0]), "Q": Q, "K": K,
+                "V": V, "ops": copy.deepcopy(self.ops)}
+
+    def _failure(self, message: str, exc: BaseException) -> Counterexample:
+        return Counterexample(message, error=f"{type(exc).__name__}: {exc}", program=self.program())
+
+    def step(self, op: list[Any]) -> None:
+        self.ops.append([op[0], *[encode_number(x) if isinstance(x, (float, sympy.Basic)) else x
+                                  for x in op[1:]]])
+        name = op[0]
+        try:
+            result = getattr(self.subject, name)(*op[1:])
+        except Exception as exc:  # noqa: BLE001
+            raise self._failure(f"{name} raised", exc) from exc
+        if name in UPDATES:
+            i, j, delta = op[1:]
+            {"update_k": self.K, "update_v": self.V, "update_q": self.Q}[name][i, j] += delta
+            return
+        try:
+            self._check(name, op, result)
+        except Counterexample as ce:
+            ce.values["step"] = len(self.ops)
+            ce.values["program"] = self.program()
+            raise
+
+    def _check(self, name: str, op: list[Any], result: Any) -> None:
+        if name == "query":
+            i, j = op[1:]
+            expected = attention(self.Q, self.K, self.V)[i, j]
+            check_value(result, expected, self.V, self.kind, {"entry": [i, j]})
+        elif name == "output":
+            expected = attention(self.Q, self.K, self.V)
+            for (r, c), value in np.ndenumerate(np.asarray(result)):
+                check_value(value, expected[r, c], self.V, self.kind, {"entry": [r, c]})
+        elif name == "recompute" and self.after_recompute is not None:
+            self.after_recompute(self.subject, self.Q, self.K, self.V, self.kind, {})
+
+
+def replay(program: dict[str, Any], factory: Callable[..., Any],
+           after_recompute: Callable[..., None] | None = None) -> None:
+    """Re-run a recorded program; raises :class:`Counterexample` where an answer is wrong."""
+    kind = program["kind"]
+    runner = ProgramRunner(factory, kind, program["a"], decode_matrix(program["Q"], kind),
+                           decode_matrix(program["K"], kind), decode_matrix(program["V"], kind),
+                           after_recompute)
+    for op in program["ops"]:
+        runner.step([op[0], *[decode_number(x, kind) if k == 2 else x
+                              for k, x in enumerate(op[1:])]])

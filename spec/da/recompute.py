@@ -1,0 +1,56 @@
+"""DA Lemma 4.8 (seed 000, section 4.4): after Recompute the maintained V, D and C are exact.
+
+The structure's internals are read through :func:`maintained`; the expected values are computed
+from the current Q, K, V by the definition.  float64 structures keep rows in shifted units
+(``impl.expkernel``), so the expectation uses the same per-row shift.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from impl.dynamic import DynamicAttention
+from impl.literal import PaperV1Attention
+from spec.da.program import FLOAT_TOL, exact_zero
+from spec.registry import Counterexample
+
+
+def maintained(subject: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
+    """(C, D, V, row shifts or None) as maintained by a structure, right after a recompute."""
+    if isinstance(subject, DynamicAttention):
+        shifts = subject.kernel.s if subject.kind.shifted else None
+        return subject.C, subject.kernel.D, subject.V0, shifts
+    if isinstance(subject, PaperV1Attention):
+        return subject.C, subject.D, subject.V, None
+    raise TypeError(f"no view of the maintained state of {type(subject).__name__}")
+
+
+def check_recompute_state(subject: Any, Q: np.ndarray, K: np.ndarray, V: np.ndarray, kind: str,
+                          where: dict[str, Any]) -> None:
+    C, D, V0, shifts = maintained(subject)
+    if kind == "exact":
+        A = np.vectorize(lambda x: __import__("sympy").exp(x), otypes=[object])(Q @ K.T)
+        for name, got, want in (("V", V0, V), ("D", D, A.sum(axis=1)), ("C", C, A @ V)):
+            for idx, g in np.ndenumerate(got):
+                if not exact_zero(g - want[idx]):
+                    raise Counterexample(f"after recompute the maintained {name} is wrong",
+                                         entry=list(idx), expected=str(want[idx]),
+                                         obtained=str(g), **where)
+        return
+    M = Q @ K.T
+    s = shifts if shifts is not None else np.zeros(M.shape[0])
+    A = np.exp(M - s[:, None])
+    scale_v = float(np.max(np.abs(V)))
+    checks = (("V", V0, V, np.full(V.shape, scale_v)),
+              ("D", D, A.sum(axis=1), A.sum(axis=1)),
+              ("C", C, A @ V, (A.sum(axis=1) * scale_v)[:, None] * np.ones(V.shape)))
+    for name, got, want, size in checks:
+        err = np.abs(np.asarray(got, dtype=float) - want)
+        bad = np.argwhere(~(err <= FLOAT_TOL * size))
+        if bad.size:
+            idx = tuple(int(v) for v in bad[0])
+            raise Counterexample(f"after recompute the maintained {name} is wrong", entry=list(idx),
+                                 expected=float(want[idx]), obtained=float(got[idx]),
+                                 error=float(err[idx]), bound=float(FLOAT_TOL * size[idx]), **where)

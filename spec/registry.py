@@ -1,0 +1,235 @@
+"""The registry of paper statements.
+
+One :class:`Lemma` record per statement of the papers (DESIGN.md, "spec: how a statement is
+written").  A record *states*: its checks say which engine discharges which predicate on which
+inputs, but nothing here runs a search; ``proofs_checks`` does that.
+
+A predicate returns normally when the claim holds for its input and raises
+:class:`Counterexample` with the offending values when it does not.
+
+Statement modules live in ``spec/statements/`` and are discovered automatically by
+:func:`load_all`; each calls :func:`register` at import time.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Literal
+
+Paper = Literal["DA", "AS"]
+Expect = Literal["holds", "erratum"]
+
+#: Seed files of ../shared/seeds, by short name used in citations.
+SEEDS = {
+    "000": "000_4e7b817df02fb852.txt (DA, arXiv 2304.02207v1 full text)",
+    "001": "001_11f14ae59547b3f8.txt (DA, arXiv abstract page)",
+    "002": "002_e945f652695d4c4c.txt (AS, arXiv 2302.13214 full text)",
+    "003": "003_ad7eb639527dff57.txt (DA, appendix of a later version)",
+}
+
+
+class Counterexample(AssertionError):
+    """A claim failed on a concrete input.
+
+    ``values`` holds the offending values in JSON-friendly form (numbers, strings, nested lists);
+    the report prints them and ``show ID --reproduce`` replays them.
+    """
+
+    def __init__(self, message: str, **values: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.values = values
+
+    def to_json(self) -> dict[str, Any]:
+        return {"message": self.message, "values": self.values}
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a statement is printed: seed file (key of :data:`SEEDS`), section, number."""
+
+    seed: str
+    section: str
+    number: str
+
+    def cite(self) -> str:
+        return f"seed {self.seed}, {self.section}, {self.number}"
+
+
+# --------------------------------------------------------------------------------------------
+# Checks: what an engine must discharge.  Each is a plain description; proofs_checks.engines
+# holds one engine per class.
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SympyProof:
+    """Exact identities ``lhs == rhs`` proved by sympy (``simplify(lhs - rhs) == 0``).
+
+    ``identities()`` yields ``(label, lhs, rhs)``; sympy matrices compare entrywise.  For a
+    literal (erratum) record at least one identity is expected to fail, and the failing label
+    with the non-zero difference is the counterexample.
+    """
+
+    name: str
+    identities: Callable[[], Iterable[tuple[str, Any, Any]]]
+    engine: str = "sympy"
+
+
+@dataclass(frozen=True)
+class Property:
+    """A predicate over inputs drawn by a Hypothesis strategy.
+
+    ``strategy`` is a zero-argument callable returning the strategy (built lazily, so that
+    importing the registry stays cheap).  ``encode`` turns an example into JSON for the report;
+    ``decode`` turns it back for ``show ID --reproduce``.
+    """
+
+    name: str
+    strategy: Callable[[], Any]
+    predicate: Callable[[Any], None]
+    encode: Callable[[Any], Any] = repr
+    decode: Callable[[Any], Any] | None = None
+    #: multiplies the profile's example budget (expensive predicates use < 1)
+    weight: float = 1.0
+    engine: str = "hypothesis"
+
+
+@dataclass(frozen=True)
+class Stateful:
+    """A Hypothesis ``RuleBasedStateMachine`` over a dynamic attention structure.
+
+    The machine draws Q, K, V (``kind`` "float": float64 in a bounded range; "exact": integer
+    logits and rational values as sympy numbers), then any interleaving of ``ops``.  Every
+    ``query`` and ``output`` is compared with ``impl.attention.attention`` on the current
+    matrices by ``spec.da.program.check_value``.  A failing run is recorded as a program (a list
+    of operations) that ``spec.da.program.replay`` re-runs.
+
+    ``subject`` builds the structure: ``subject(Q, K, V, a=..., scale=...)``.
+    """
+
+    name: str
+    subject: Callable[..., Any]
+    subject_name: str
+    kind: Literal["float", "exact"] = "float"
+    ops: tuple[str, ...] = ("update_k", "update_v", "update_q", "query", "output", "recompute")
+    n_max: int = 12
+    d_max: int = 4
+    #: the oracle for the statement: "attention" (the exact attention of current Q, K, V) or
+    #: "recompute" (Lemma 4.8: after recompute the maintained C, D, V equal A V, A 1, V).
+    invariant: Literal["attention", "recompute"] = "attention"
+    weight: float = 1.0
+    #: an erratum is confirmed only by a shrunk program of at most this many operations
+    #: (Init counts as one); None: no limit
+    max_ops: int | None = None
+    engine: str = "stateful"
+
+
+@dataclass(frozen=True)
+class Crosshair:
+    """``crosshair check`` on a pure-Python kernel with PEP 316 contracts.
+
+    ``target`` is a dotted path to a function.  ``expect`` is "verified" when no counterexample
+    should exist (within the time budget) and "counterexample" for a literal kernel.
+    """
+
+    name: str
+    target: str
+    expect: Literal["verified", "counterexample"] = "verified"
+    engine: str = "crosshair"
+
+
+@dataclass(frozen=True)
+class Exhaustive:
+    """A predicate over every instance of a finite family (``instances(profile_name)``)."""
+
+    name: str
+    instances: Callable[[str], Iterable[Any]]
+    predicate: Callable[[Any], None]
+    encode: Callable[[Any], Any] = repr
+    decode: Callable[[Any], Any] | None = None
+    engine: str = "exhaustive"
+
+
+@dataclass(frozen=True)
+class Direct:
+    """A deterministic computation (an interval certificate, a measured table).
+
+    ``run(profile_name)`` raises :class:`Counterexample` when the claim fails and otherwise
+    returns a JSON-friendly dict of evidence (figures, tables) that the report shows.
+    """
+
+    name: str
+    run: Callable[[str], dict[str, Any]]
+    engine: str = "interval"
+
+
+Check = SympyProof | Property | Stateful | Crosshair | Exhaustive | Direct
+
+
+@dataclass(frozen=True)
+class Lemma:
+    """One paper statement, literal or corrected.
+
+    ``expect="erratum"`` marks a record whose *printed* form is known to fail: the engines must
+    find a counterexample, and ``corrected_by`` names the record of the corrected statement.
+    """
+
+    id: str
+    paper: Paper
+    title: str
+    statement: str
+    source: Source
+    checks: tuple[Check, ...]
+    expect: Expect = "holds"
+    literal: str = ""
+    corrected_by: str | None = None
+    corrects: str | None = None
+    notes: str = ""
+    tags: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.expect not in ("holds", "erratum"):
+            raise ValueError(f"Lemma {self.id}: expect must be 'holds' or 'erratum'")
+        if self.paper not in ("DA", "AS"):
+            raise ValueError(f"Lemma {self.id}: paper must be 'DA' or 'AS'")
+        if not self.checks:
+            raise ValueError(f"Lemma {self.id}: a statement needs at least one check")
+
+
+_REGISTRY: dict[str, Lemma] = {}
+
+
+def register(lemma: Lemma) -> Lemma:
+    """Add a record; ids are unique."""
+    if lemma.id in _REGISTRY and _REGISTRY[lemma.id] is not lemma:
+        raise ValueError(f"duplicate statement id {lemma.id!r}")
+    _REGISTRY[lemma.id] = lemma
+    return lemma
+
+
+def load_all() -> dict[str, Lemma]:
+    """Import every module of ``spec.statements`` and return the registry, in id order."""
+    import spec.statements as pkg
+
+    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
+        importlib.import_module(f"{pkg.__name__}.{info.name}")
+    return dict(sorted(_REGISTRY.items(), key=lambda kv: _sort_key(kv[0])))
+
+
+def get(lemma_id: str) -> Lemma:
+    lemmas = load_all()
+    try:
+        return lemmas[lemma_id]
+    except KeyError:
+        raise KeyError(f"no statement {lemma_id!r}; `python -m proofs_checks list` lists them") from None
+
+
+def _sort_key(lemma_id: str) -> tuple:
+    parts: list[Any] = []
+    for chunk in lemma_id.replace("/", "-").replace(".", "-").split("-"):
+        parts.append((0, int(chunk), "") if chunk.isdigit() else (1, 0, chunk))
+    return tuple(parts)
+

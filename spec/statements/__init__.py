@@ -1,0 +1,1 @@
+"""Statement modules: each registers its Lemma records at import (discovered by load_all)."""
