@@ -122,7 +122,9 @@ class NaiveAttention:
                 vec = M[i].copy()
                 vec[j] = new
                 other = self.Q if name == "K" else self.K
-                if not np.isfinite(self.scale * (other @ vec)).all():
+                with np.errstate(over="ignore", invalid="ignore"):
+                    logits = self.scale * (other @ vec)
+                if not np.isfinite(logits).all():
                     raise ValueError(f"the update makes the logits scale * Q K^T overflow float64")
         M[i, j] = new
         self._result = None

@@ -48,7 +48,8 @@ class ExpKernel:
         self.scale = scale
         self.Q = Q
         self.K = K
-        M = (Q @ K.T) * scale
+        with np.errstate(over="ignore", invalid="ignore"):
+            M = (Q @ K.T) * scale
         if kind is FLOAT64 and not np.isfinite(M).all():
             raise ValueError("the logits scale * Q K^T overflow float64; rescale Q, K or scale")
         self.M = M
@@ -74,7 +75,8 @@ class ExpKernel:
         k_new = self.K[i, j] + delta
         if self.kind is FLOAT64 and not np.isfinite(k_new):
             raise ValueError(f"K[{i}, {j}] + delta overflows float64")
-        m_col = self.M[:, i] + (self.scale * (k_new - self.K[i, j])) * self.Q[:, j]
+        with np.errstate(over="ignore", invalid="ignore"):
+            m_col = self.M[:, i] + (self.scale * (k_new - self.K[i, j])) * self.Q[:, j]
         if self.kind is FLOAT64 and not np.isfinite(m_col).all():
             raise ValueError(f"the update makes the logits of key {i} overflow float64")
         return KeyUpdate(i, j, k_new, m_col)
@@ -115,7 +117,8 @@ class ExpKernel:
             raise ValueError(f"Q[{i}, {j}] + delta overflows float64")
         q_row = self.Q[i].copy()
         q_row[j] = q_new
-        m_row = (self.K @ q_row) * self.scale
+        with np.errstate(over="ignore", invalid="ignore"):
+            m_row = (self.K @ q_row) * self.scale
         if self.kind is FLOAT64 and not np.isfinite(m_row).all():
             raise ValueError(f"the update makes the logits of query {i} overflow float64")
         return q_new, m_row
