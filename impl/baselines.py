@@ -15,17 +15,13 @@ from typing import Any
 import numpy as np
 
 from impl.attention import attention
-from impl.elements import FLOAT64, as_index, as_matrix, as_scalar
+from impl.elements import FLOAT64, as_index, as_qkv, as_scalar
 from impl.expkernel import ExpKernel
 from impl.threshold import validate_a
 
 
 def _validated(Q: Any, K: Any, V: Any, a: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, Any]:
-    Qa, kind = as_matrix(Q, "Q")
-    Ka, _ = as_matrix(K, "K", kind=kind)
-    Va, _ = as_matrix(V, "V", kind=kind)
-    if Qa.shape != Ka.shape or Ka.shape != Va.shape:
-        raise ValueError(f"Q, K and V must all be n x d, got {Qa.shape}, {Ka.shape}, {Va.shape}")
+    Qa, Ka, Va, kind = as_qkv(Q, K, V)
     validate_a(a)
     return Qa, Ka, Va, kind
 

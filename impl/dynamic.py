@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from impl.elements import FLOAT64, as_index, as_matrix, as_scalar
+from impl.elements import FLOAT64, as_index, as_qkv, as_scalar
 from impl.expkernel import ExpKernel
 from impl.threshold import lazy_threshold, validate_a
 
@@ -47,11 +47,7 @@ class DynamicAttention:
     def __init__(self, Q: Any, K: Any, V: Any, *, a: float = 0.5, scale: Any = 1.0,
                  normalize: bool = True) -> None:
         """Init (Algorithm 1): ``A = exp(scale Q K^T)``, ``D = A 1``, ``C = A V``."""
-        Qa, kind = as_matrix(Q, "Q")
-        Ka, _ = as_matrix(K, "K", kind=kind)
-        Va, _ = as_matrix(V, "V", kind=kind)
-        if Qa.shape != Ka.shape or Ka.shape != Va.shape:
-            raise ValueError(f"Q, K and V must all be n x d, got {Qa.shape}, {Ka.shape}, {Va.shape}")
+        Qa, Ka, Va, kind = as_qkv(Q, K, V)
         if not isinstance(normalize, bool):
             raise TypeError(f"normalize must be a bool, got {type(normalize).__name__}")
         self.a = validate_a(a)

@@ -134,6 +134,16 @@ def as_matrix(x: Any, name: str, *, kind: Kind | None = None) -> tuple[np.ndarra
     return arr, elem_kind
 
 
+def as_qkv(Q: Any, K: Any, V: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, Kind]:
+    """Validate the three ``n x d`` matrices of a dynamic structure (private copies, one kind)."""
+    Qa, kind = as_matrix(Q, "Q")
+    Ka, _ = as_matrix(K, "K", kind=kind)
+    Va, _ = as_matrix(V, "V", kind=kind)
+    if Qa.shape != Ka.shape or Ka.shape != Va.shape:
+        raise ValueError(f"Q, K and V must all be n x d, got {Qa.shape}, {Ka.shape}, {Va.shape}")
+    return Qa, Ka, Va, kind
+
+
 def as_scalar(x: Any, name: str, kind: Kind) -> Any:
     """Validate a real, finite scalar argument (a delta, a scale) and convert it to ``kind``."""
     if isinstance(x, (bool, np.bool_)):

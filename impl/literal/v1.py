@@ -15,7 +15,7 @@ from typing import Any, Iterable
 
 import numpy as np
 
-from impl.elements import as_index, as_matrix, as_scalar
+from impl.elements import as_index, as_qkv, as_scalar
 from impl.literal.repairs import V1_DEFECTS, check_repairs
 from impl.literal.slots import Entry, Slots
 from impl.threshold import lazy_threshold, validate_a
@@ -28,11 +28,7 @@ class PaperV1Attention:
 
     def __init__(self, Q: Any, K: Any, V: Any, *, a: float = 0.5, scale: Any = 1.0,
                  repairs: Iterable[str] = ()) -> None:
-        Qa, kind = as_matrix(Q, "Q")
-        Ka, _ = as_matrix(K, "K", kind=kind)
-        Va, _ = as_matrix(V, "V", kind=kind)
-        if Qa.shape != Ka.shape or Ka.shape != Va.shape:
-            raise ValueError(f"Q, K and V must all be n x d, got {Qa.shape}, {Ka.shape}, {Va.shape}")
+        Qa, Ka, Va, kind = as_qkv(Q, K, V)
         self.a = validate_a(a)
         self.repairs = check_repairs(repairs, self.DEFECTS, type(self).__name__)
         self.kind = kind
