@@ -38,7 +38,8 @@ def attention(Q: Any, K: Any, V: Any, *, scale: Any = 1.0, block_rows: int | Non
     step = Qa.shape[0] if block_rows is None else block_rows
     out = np.empty((Qa.shape[0], Va.shape[1]))
     for lo in range(0, Qa.shape[0], step):
-        M = (Qa[lo:lo + step] @ Ka.T) * s
+        with np.errstate(over="ignore", invalid="ignore"):
+            M = (Qa[lo:lo + step] @ Ka.T) * s
         if not np.isfinite(M).all():
             raise ValueError("the logits scale * Q K^T overflow float64; rescale Q or K")
         M -= M.max(axis=1, keepdims=True)

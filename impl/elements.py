@@ -99,7 +99,10 @@ def as_matrix(x: Any, name: str, *, kind: Kind | None = None) -> tuple[np.ndarra
         found = {k for k in (_element_kind(v) for v in arr.flat)}
         if None in found or len(found) != 1:
             if all(_is_real_number(v) for v in arr.flat):
-                arr = arr.astype(np.float64)
+                try:
+                    arr = arr.astype(np.float64)
+                except OverflowError:
+                    raise ValueError(f"{name} has an entry too large for float64") from None
                 found = {FLOAT64}
             else:
                 raise TypeError(
@@ -157,7 +160,10 @@ def as_scalar(x: Any, name: str, kind: Kind) -> Any:
     if kind is FLOAT64:
         if not _is_real_number(x):
             raise TypeError(f"{name} must be a real number, got {type(x).__name__}")
-        value = float(x)
+        try:
+            value = float(x)
+        except OverflowError:
+            raise ValueError(f"{name} is too large for float64") from None
         if not math.isfinite(value):
             raise ValueError(f"{name} must be finite, got {x!r}")
         return value

@@ -22,7 +22,10 @@ def validate_a(a: object) -> float:
     """``a`` must be a real number in (0, 1] (DA Theorem 4.1)."""
     if isinstance(a, bool) or not isinstance(a, numbers.Real):
         raise TypeError(f"a must be a real number in (0, 1], got {type(a).__name__}")
-    value = float(a)
+    try:
+        value = float(a)
+    except OverflowError:
+        raise ValueError(f"a must lie in (0, 1], got an integer too large for float64") from None
     if not (math.isfinite(value) and 0.0 < value <= 1.0):
         raise ValueError(f"a must lie in (0, 1], got {a!r}")
     return value

@@ -95,6 +95,40 @@ def _cmd_show(args: argparse.Namespace) -> int:
     return code
 
 
+STRUCTURE_NAMES = ("DynamicAttention", "EagerAttention", "NaiveAttention", "PaperV1Attention",
+                   "PaperAppendixAttention")
+
+
+def _cmd_replay(args: argparse.Namespace) -> int:
+    """Replay a program file (float64) against a structure; errors name the file and field."""
+    from impl import baselines, dynamic, literal
+    from impl.instances import InstanceFileError, load_arrays
+    from spec.da.program import replay
+    from spec.registry import Counterexample
+
+    path = Path(args.program)
+    arrays = load_arrays(path, ["Q", "K", "V"])
+    data = json.loads(path.read_text()) if path.suffix == ".json" else {}
+    ops = data.get("ops")
+    if not isinstance(ops, list) or not all(isinstance(op, list) and op and isinstance(op[0], str) for op in ops):
+        raise InstanceFileError(f"{path}: field 'ops' must be a list of operations like [\"update_k\", i, j, delta]")
+    a = data.get("a", 0.5)
+    if isinstance(a, bool) or not isinstance(a, (int, float)):
+        raise InstanceFileError(f"{path}: field 'a' must be a number in (0, 1]")
+    module = {"DynamicAttention": dynamic, "EagerAttention": baselines, "NaiveAttention": baselines,
+              "PaperV1Attention": literal, "PaperAppendixAttention": literal}[args.structure]
+    program = {"kind": "float", "a": a, "Q": arrays["Q"].tolist(), "K": arrays["K"].tolist(),
+               "V": arrays["V"].tolist(), "ops": ops}
+    try:
+        replay(program, getattr(module, args.structure))
+    except Counterexample as exc:
+        print(f"{args.structure}: {exc.message}")
+        print(json.dumps({k: v for k, v in exc.values.items() if k != "program"}, indent=1, default=str))
+        return 1
+    print(f"{args.structure}: every answer of the {len(ops)} operations equals exact attention")
+    return 0
+
+
 def _recorded(path: Path, lemma_id: str) -> dict[str, Any] | None:
     if not path.exists():
         return None
@@ -122,8 +156,16 @@ def main(argv: list[str] | None = None) -> int:
     show.add_argument("--reproduce", action="store_true",
                       help="re-run it on its recorded counterexample (or re-run its checks)")
     show.add_argument("--report", default=str(DEFAULT_OUT / "report.json"))
+    rep = sub.add_parser("replay", help="replay an operation program file against a structure")
+    rep.add_argument("program", help=".json file with Q, K, V, a and ops (the counterexample format)")
+    rep.add_argument("--structure", default="DynamicAttention", choices=STRUCTURE_NAMES)
     args = parser.parse_args(argv)
-    return {"run": _cmd_run, "list": _cmd_list, "show": _cmd_show}[args.command](args)
+    commands = {"run": _cmd_run, "list": _cmd_list, "show": _cmd_show, "replay": _cmd_replay}
+    try:
+        return commands[args.command](args)
+    except (ValueError, FileNotFoundError, KeyError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -101,8 +101,9 @@ class Property:
 class Stateful:
     """A Hypothesis ``RuleBasedStateMachine`` over a dynamic attention structure.
 
-    The machine draws Q, K, V (``kind`` "float": float64 in a bounded range; "exact": integer
-    logits and rational values as sympy numbers), then any interleaving of ``ops``.  Every
+    The machine draws Q, K, V (``kind`` "float": float64 in [-3, 3]; "wide": float64 with logits
+    up to 1e4 in magnitude, checked against mpmath and for inf/nan in every stored array;
+    "exact": integer logits and rational values as sympy numbers), then any interleaving of ``ops``.  Every
     ``query`` and ``output`` is compared with ``impl.attention.attention`` on the current
     matrices by ``spec.da.program.check_value``.  A failing run is recorded as a program (a list
     of operations) that ``spec.da.program.replay`` re-runs.
@@ -113,7 +114,7 @@ class Stateful:
     name: str
     subject: Callable[..., Any]
     subject_name: str
-    kind: Literal["float", "exact"] = "float"
+    kind: Literal["float", "exact", "wide"] = "float"
     ops: tuple[str, ...] = ("update_k", "update_v", "update_q", "query", "output", "recompute")
     n_max: int = 12
     d_max: int = 4

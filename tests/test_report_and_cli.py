@@ -67,3 +67,17 @@ def test_cli_list_and_reproduce(tmp_path):
                            "--report", str(out / "report.json")], capture_output=True, text=True)
     assert show.returncode == 0, show.stdout + show.stderr
     assert "fails again" in show.stdout
+
+
+def test_cli_replay_program_file(tmp_path):
+    prog = tmp_path / "p.json"
+    prog.write_text(json.dumps({"a": 1.0, "Q": [[0.0], [0.0]], "K": [[0.0], [0.0]], "V": [[1.0], [2.0]],
+                                "ops": [["update_k", 0, 0, 0.0], ["recompute"], ["output"]]}))
+    ok = subprocess.run([sys.executable, "-m", "proofs_checks", "replay", str(prog)], capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    bad = subprocess.run([sys.executable, "-m", "proofs_checks", "replay", str(prog), "--structure", "PaperV1Attention"],
+                         capture_output=True, text=True)
+    assert bad.returncode == 1 and "List_D[0]" in bad.stdout
+    prog.write_text(json.dumps({"Q": [[1.0]], "K": [[1.0]], "V": [[1.0]], "ops": 3}))
+    err = subprocess.run([sys.executable, "-m", "proofs_checks", "replay", str(prog)], capture_output=True, text=True)
+    assert err.returncode == 2 and "p.json" in err.stderr and "'ops'" in err.stderr

@@ -32,6 +32,15 @@ def _float_values() -> st.SearchStrategy:
     return st.floats(-3, 3, allow_nan=False, allow_subnormal=False)
 
 
+#: kind "wide": Q and K entries in [-50, 50] and d <= 4, so logits reach 1e4 in magnitude
+WIDE = 50.0
+
+
+def _wide_values() -> st.SearchStrategy:
+    return st.one_of(st.floats(-WIDE, WIDE, allow_nan=False, allow_subnormal=False),
+                     st.sampled_from([-WIDE, WIDE]))
+
+
 def _exact_logit_values() -> st.SearchStrategy:
     return st.integers(-2, 2).map(sympy.Integer)
 
@@ -41,6 +50,8 @@ def _exact_values() -> st.SearchStrategy:
 
 
 def _matrix(kind: str, shape: tuple[int, int], logits: bool) -> st.SearchStrategy:
+    if kind == "wide":
+        return arrays(np.float64, shape, elements=_wide_values() if logits else _float_values())
     if kind == "float":
         return arrays(np.float64, shape, elements=_float_values())
     values = _exact_logit_values() if logits else _exact_values()
@@ -82,7 +93,11 @@ def build_machine(check: Stateful, counter: dict[str, Any]) -> type[RuleBasedSta
             n, d = self.runner.V.shape
             i = data.draw(st.integers(0, n - 1), label="i")
             j = data.draw(st.integers(0, d - 1), label="j")
-            if kind == "float":
+            if kind == "wide" and logits:
+                # draw the new entry in [-50, 50] so that logits stay within 1e4
+                mirror = self.runner.K if name == "update_k" else self.runner.Q
+                delta = data.draw(_wide_values(), label="new value") - float(mirror[i, j])
+            elif kind in ("float", "wide"):
                 delta = data.draw(_float_values(), label="delta")
             else:
                 delta = data.draw(_exact_logit_values() if logits else _exact_values(), label="delta")

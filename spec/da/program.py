@@ -12,6 +12,9 @@ Every answer is compared with exact attention on the current matrices (DA Theore
   ``e``.  ``got - expected`` is a rational function of ``e`` with rational coefficients; as ``e``
   is transcendental it vanishes iff it vanishes identically with ``e`` replaced by a symbol
   ``t``, which ``sympy.cancel`` decides.  No tolerance.
+* kind "wide": float64 with logits up to 1e4 in magnitude (issue: numerical stability); the
+  expected value is computed by mpmath at 60 digits on the same float64 inputs, the tolerance is
+  the float one below, and after every operation no stored float array may hold inf or nan.
 * kind "float": float64, ``|got - expected| <= FLOAT_TOL * max|V|``.  Justification: every answer
   is a convex combination of entries of ``V``; a structure that refreshes a row once its
   cancellation budget reaches 2^16 (``impl.expkernel``) keeps each maintained sum within
@@ -29,6 +32,7 @@ import numpy as np
 import sympy
 
 from impl.attention import attention
+from spec.da.oracle_mp import attention_mp, stored_arrays
 from spec.registry import Counterexample
 
 FLOAT_TOL = 1e-9
@@ -42,6 +46,10 @@ def encode_number(x: Any) -> Any:
     if isinstance(x, sympy.Basic):
         return int(x) if x.is_Integer else str(x)
     return float(x)
+
+
+def expected_attention(Q: np.ndarray, K: np.ndarray, V: np.ndarray, kind: str) -> np.ndarray:
+    return attention_mp(Q, K, V) if kind == "wide" else attention(Q, K, V)
 
 
 def decode_number(x: Any, kind: str) -> Any:
@@ -121,21 +129,30 @@ class ProgramRunner:
         if name in UPDATES:
             i, j, delta = op[1:]
             {"update_k": self.K, "update_v": self.V, "update_q": self.Q}[name][i, j] += delta
-            return
         try:
-            self._check(name, op, result)
+            if self.kind == "wide":
+                self._check_finite()
+            if name not in UPDATES:
+                self._check(name, op, result)
         except Counterexample as ce:
             ce.values["step"] = len(self.ops)
             ce.values["program"] = self.program()
             raise
 
+    def _check_finite(self) -> None:
+        for name, arr in stored_arrays(self.subject):
+            if not np.isfinite(arr).all():
+                bad = [int(v) for v in np.argwhere(~np.isfinite(arr))[0]]
+                raise Counterexample("a stored array holds inf or nan", array=name, entry=bad,
+                                     value=str(arr[tuple(bad)]))
+
     def _check(self, name: str, op: list[Any], result: Any) -> None:
         if name == "query":
             i, j = op[1:]
-            expected = attention(self.Q, self.K, self.V)[i, j]
+            expected = expected_attention(self.Q, self.K, self.V, self.kind)[i, j]
             check_value(result, expected, self.V, self.kind, {"entry": [i, j]})
         elif name == "output":
-            expected = attention(self.Q, self.K, self.V)
+            expected = expected_attention(self.Q, self.K, self.V, self.kind)
             for (r, c), value in np.ndenumerate(np.asarray(result)):
                 check_value(value, expected[r, c], self.V, self.kind, {"entry": [r, c]})
         elif name == "recompute" and self.after_recompute is not None:

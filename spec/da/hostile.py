@@ -1,0 +1,206 @@
+"""Hostile input for every public entry point of the DA structures and of ``impl.attention``.
+
+Each generated call either computes the right answer or raises a documented exception
+(``TypeError``, ``ValueError``, ``IndexError``; ``NotImplementedError`` for ``update_q`` of the
+printed algorithms) and leaves the structure exactly as it was.  Anything else is a crash.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections import Counter
+from typing import Any
+
+import numpy as np
+
+from impl.attention import attention
+from impl.baselines import EagerAttention, NaiveAttention
+from impl.dynamic import DynamicAttention
+from impl.literal import APPENDIX_DEFECTS, V1_DEFECTS, PaperAppendixAttention, PaperV1Attention
+from spec.registry import Counterexample
+
+DOCUMENTED = (TypeError, ValueError, IndexError)
+N, D = 4, 2
+TOL = 1e-9
+
+STRUCTURES = {
+    "DynamicAttention": DynamicAttention,
+    "EagerAttention": EagerAttention,
+    "NaiveAttention": NaiveAttention,
+    "PaperV1Attention[repaired]": lambda *x, **k: PaperV1Attention(*x, repairs=V1_DEFECTS, **k),
+    "PaperAppendixAttention[repaired]": lambda *x, **k: PaperAppendixAttention(*x, repairs=APPENDIX_DEFECTS, **k),
+}
+METHODS = ("update_k", "update_v", "update_q", "query", "output", "recompute", "init")
+
+
+class _Opaque:
+    def __repr__(self) -> str:
+        return "<object>"
+
+
+def hostile_scalars() -> Any:
+    from hypothesis import strategies as st
+
+    return st.one_of(
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.sampled_from([float("nan"), float("inf"), -float("inf"), 1e308, -1e308, 5e-324, 0.0, -0.0]),
+        st.integers(-10**400, 10**400), st.booleans(), st.complex_numbers(),
+        st.text(max_size=3), st.none(), st.just(_Opaque()), st.just([1.0]),
+        st.sampled_from([np.float32(1.5), np.float16(-2), np.int64(3), np.uint8(7), np.bool_(True),
+                         np.complex64(1j), np.float64("nan"), np.array(2.0), np.array([1.0, 2.0])]),
+    )
+
+
+def hostile_indices() -> Any:
+    from hypothesis import strategies as st
+
+    return st.one_of(st.integers(-6, 8), st.sampled_from([2**63, -2**63, 2**100]), st.booleans(),
+                     st.floats(0, 3), st.sampled_from(["0", None, np.int64(1), np.uint8(2), np.int8(-1)]))
+
+
+def hostile_matrices() -> Any:
+    from hypothesis import strategies as st
+    from hypothesis.extra.numpy import arrays
+
+    def read_only(a: np.ndarray) -> np.ndarray:
+        a = a.copy()
+        a.flags.writeable = False
+        return a
+
+    good = arrays(np.float64, (N, D), elements=st.floats(-3, 3))
+    return st.one_of(
+        good, good.map(read_only),
+        arrays(np.float64, (2 * N, 2 * D), elements=st.floats(-3, 3)).map(lambda a: a[::2, ::2]),
+        arrays(np.float64, (N, D), elements=st.floats(allow_nan=True, allow_infinity=True)),
+        arrays(np.float64, (N, D), elements=st.floats(-1e300, 1e300)),
+        arrays(np.float64, st.sampled_from([(N,), (N, D + 1), (N + 1, D), (0, D), (N, D, 1)]),
+               elements=st.floats(-3, 3)),
+        arrays(st.sampled_from([np.int64, np.bool_, np.complex128, np.float32, np.uint8]), (N, D)),
+        st.sampled_from([None, "abc", [[1.0, 2.0]] * N, [[1.0], [2.0, 3.0]], _Opaque(),
+                         np.array([["a", "b"]] * N), np.array([[object()] * D] * N, dtype=object)]),
+    )
+
+
+def _snapshot(obj: Any) -> Any:
+    def walk(x: Any) -> Any:
+        if isinstance(x, np.ndarray):
+            return ("array", x.dtype.str, x.shape, x.tobytes() if x.dtype != object else x.tolist())
+        if hasattr(x, "__dict__") and not isinstance(x, type) and not callable(x):
+            return {k: walk(v) for k, v in vars(x).items()}
+        if isinstance(x, (list, tuple)):
+            return [walk(v) for v in x]
+        return copy.deepcopy(x)
+    return walk(obj)
+
+
+def _base() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(0)
+    return tuple(rng.normal(size=(N, D)) for _ in range(3))  # type: ignore[return-value]
+
+
+def run_call(call: dict[str, Any], tally: Counter) -> None:
+    """Perform one hostile call; count it; raise Counterexample on a crash."""
+    target, method = call["target"], call["method"]
+    tally["tried"] += 1
+    if target == "attention":
+        try:
+            got = attention(*call["matrices"])
+        except DOCUMENTED:
+            tally["rejected"] += 1
+            return
+        except Exception as exc:  # noqa: BLE001
+            tally["crashed"] += 1
+            raise Counterexample("attention crashed", call=repr(call), error=f"{type(exc).__name__}: {exc}") from exc
+        Q, K, V = (np.asarray(m, dtype=np.float64) for m in call["matrices"])
+        if not np.isfinite(got).all() or not np.max(np.abs(got - attention(Q, K, V))) <= TOL * np.max(np.abs(V)):
+            tally["crashed"] += 1
+            raise Counterexample("attention accepted the input but answered wrongly", call=repr(call))
+        tally["accepted"] += 1
+        return
+    factory = STRUCTURES[target]
+    Q, K, V = _base()
+    if method == "init":
+        args = call["matrices"]
+        try:
+            factory(*args, a=call["a"])
+        except DOCUMENTED:
+            tally["rejected"] += 1
+            return
+        except Exception as exc:  # noqa: BLE001
+            tally["crashed"] += 1
+            raise Counterexample("init crashed", call=repr(call), error=f"{type(exc).__name__}: {exc}") from exc
+        tally["accepted"] += 1
+        return
+    S = factory(Q, K, V, a=0.5)
+    S.update_k(1, 0, 0.25); K[1, 0] += 0.25
+    S.update_v(2, 1, -0.5); V[2, 1] += -0.5
+    before = _snapshot(S)
+    args = call["args"]
+    allowed = DOCUMENTED + ((NotImplementedError,) if method == "update_q" and "Paper" in target else ())
+    try:
+        result = getattr(S, method)(*args)
+    except allowed:
+        if _snapshot(S) != before:
+            tally["crashed"] += 1
+            raise Counterexample("a rejected call changed the state", call=repr(call)) from None
+        tally["rejected"] += 1
+        return
+    except Exception as exc:  # noqa: BLE001
+        tally["crashed"] += 1
+        raise Counterexample(f"{method} crashed", call=repr(call), error=f"{type(exc).__name__}: {exc}") from exc
+    # accepted: the answer (or the state after the update) must be right
+    if method.startswith("update"):
+        i, j, delta = args
+        mirror = {"update_k": K, "update_v": V, "update_q": Q}[method]
+        mirror[int(i), int(j)] += float(np.asarray(delta).item())
+        result = S.output()
+        expected = attention(Q, K, V)
+    elif method == "query":
+        expected = attention(Q, K, V)[int(args[0]), int(args[1])]
+    else:
+        result, expected = S.output(), attention(Q, K, V)
+    if not np.all(np.abs(np.asarray(result, dtype=float) - expected) <= TOL * np.max(np.abs(V))):
+        tally["crashed"] += 1
+        raise Counterexample(f"{method} accepted the input but answered wrongly", call=repr(call))
+    tally["accepted"] += 1
+
+
+def calls() -> Any:
+    from hypothesis import strategies as st
+
+    structure = st.sampled_from(sorted(STRUCTURES))
+    updates = st.builds(lambda t, m, i, j, x: {"target": t, "method": m, "args": (i, j, x)}, structure,
+                        st.sampled_from(["update_k", "update_v", "update_q"]), hostile_indices(),
+                        hostile_indices(), hostile_scalars())
+    queries = st.builds(lambda t, i, j: {"target": t, "method": "query", "args": (i, j)}, structure,
+                        hostile_indices(), hostile_indices())
+    others = st.builds(lambda t, m: {"target": t, "method": m, "args": ()}, structure,
+                       st.sampled_from(["output", "recompute"]))
+    inits = st.builds(lambda t, q, k, v, a: {"target": t, "method": "init", "matrices": (q, k, v), "a": a},
+                      structure, hostile_matrices(), hostile_matrices(), hostile_matrices(),
+                      st.one_of(st.floats(allow_nan=True), hostile_scalars()))
+    att = st.builds(lambda q, k, v: {"target": "attention", "method": "call", "matrices": (q, k, v)},
+                    hostile_matrices(), hostile_matrices(), hostile_matrices())
+    return st.one_of(updates, queries, others, inits, att)
+
+
+def hostile_input_survey(profile: str) -> dict[str, Any]:
+    from hypothesis import HealthCheck, Phase, given, settings
+
+    tally: Counter = Counter()
+    examples = 3000 if profile == "quick" else 30000
+
+    @settings(max_examples=examples, derandomize=profile == "quick", database=None, deadline=None,
+              suppress_health_check=list(HealthCheck), phases=[Phase.generate, Phase.shrink],
+              report_multiple_bugs=False)
+    @given(calls())
+    def survey(call: dict[str, Any]) -> None:
+        run_call(call, tally)
+
+    survey()
+    summary = (f"{tally['tried']:,} hostile calls: {tally['accepted']:,} accepted and answered "
+               f"correctly, {tally['rejected']:,} rejected with a documented exception and the state "
+               f"unchanged, {tally['crashed']} crashed.")
+    return {"summary": summary, "examples": tally["tried"],
+            "tables": [{"title": "Hostile input", "columns": ["tried", "accepted (correct)", "rejected cleanly", "crashed"],
+                        "rows": [[tally["tried"], tally["accepted"], tally["rejected"], tally["crashed"]]]}]}
