@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PROFILE ?= quick
-JOBS ?= 1
+JOBS ?= 2
 
 .PHONY: report test venv clean
 
