@@ -17,6 +17,7 @@ import numpy as np
 from impl.attention import attention
 from impl.elements import FLOAT64, as_index, as_qkv, as_scalar
 from impl.expkernel import ExpKernel
+from impl.ledger import Ledger
 from impl.threshold import validate_a
 
 
@@ -29,14 +30,29 @@ def _validated(Q: Any, K: Any, V: Any, a: float) -> tuple[np.ndarray, np.ndarray
 class EagerAttention:
     """Eager rank-1 maintenance of ``C = A V`` and ``D = A 1``; ``a`` is accepted and unused."""
 
-    def __init__(self, Q: Any, K: Any, V: Any, *, a: float = 0.5, scale: Any = 1.0) -> None:
+    def __init__(self, Q: Any, K: Any, V: Any, *, a: float = 0.5, scale: Any = 1.0,
+                 ledger: bool = True) -> None:
         Qa, Ka, Va, kind = _validated(Q, K, V, a)
         self.kind = kind
         self.threshold = 1
-        self.kernel = ExpKernel(Qa, Ka, as_scalar(scale, "scale", kind), kind)
+        scale = as_scalar(scale, "scale", kind)
+        self.ledger = Ledger(enabled=ledger)
+        self.ledger.begin("init")
+        try:
+            self.kernel = ExpKernel(Qa, Ka, scale, kind, self.ledger)
+        except BaseException:
+            self.ledger.abort()
+            raise
         self.V = Va
         self.C = self.kernel.A @ Va
         self.kernel.row_scaled.append(self.C)
+        n, d = Va.shape
+        self.ledger.gemm(n, n, d)
+        self.ledger.end(self.space)
+
+    @property
+    def space(self) -> int:
+        return self.kernel.space + 2 * self.n * self.d
 
     @property
     def n(self) -> int:
@@ -50,12 +66,16 @@ class EagerAttention:
         i = as_index(i, "i", self.n)
         j = as_index(j, "j", self.d)
         upd = self.kernel.propose_key(i, j, as_scalar(delta, "delta", self.kind))
+        self.ledger.begin("update_k")
         delta_a = self.kernel.apply_key(upd)
         self.C += np.outer(delta_a, self.V[i])
+        self.ledger.vec(2 * self.n * self.d, 2)    # rank-1 update of C
         rows = self.kernel.stale_rows()
         if rows.size:
             self.kernel.refresh_rows(rows)
             self.C[rows] = self.kernel.A[rows] @ self.V
+            self.ledger.gemm(rows.size, self.n, self.d)
+        self.ledger.end(self.space)
 
     def update_v(self, i: int, j: int, delta: Any) -> None:
         i = as_index(i, "i", self.n)
@@ -64,22 +84,34 @@ class EagerAttention:
         new = self.V[i, j] + value
         if self.kind is FLOAT64 and not np.isfinite(new):
             raise ValueError(f"V[{i}, {j}] + delta overflows float64")
+        self.ledger.begin("update_v")
         self.C[:, j] += self.kernel.A[:, i] * (new - self.V[i, j])
         self.V[i, j] = new
+        self.ledger.vec(2 * self.n, 2)
+        self.ledger.end(self.space)
 
     def update_q(self, i: int, j: int, delta: Any) -> None:
         i = as_index(i, "i", self.n)
         j = as_index(j, "j", self.d)
         q_new, m_row = self.kernel.propose_query(i, j, as_scalar(delta, "delta", self.kind))
+        self.ledger.begin("update_q")
         self.kernel.apply_query(i, j, q_new, m_row)
         self.C[i] = self.kernel.A[i] @ self.V
+        self.ledger.gemm(1, self.n, self.d)
+        self.ledger.end(self.space)
 
     def query(self, i: int, j: int) -> Any:
         i = as_index(i, "i", self.n)
         j = as_index(j, "j", self.d)
+        self.ledger.begin("query")
+        self.ledger.vec(1, 2)
+        self.ledger.end(self.space)
         return self.C[i, j] / self.kernel.D[i]
 
     def output(self) -> np.ndarray:
+        self.ledger.begin("output")
+        self.ledger.vec(self.n * self.d, 2)
+        self.ledger.end(self.space)
         return self.C / self.kernel.D[:, None]
 
     def recompute(self) -> None:
@@ -89,12 +121,20 @@ class EagerAttention:
 class NaiveAttention:
     """Recompute-from-scratch: updates edit Q, K, V; a query after an update recomputes all."""
 
-    def __init__(self, Q: Any, K: Any, V: Any, *, a: float = 0.5, scale: Any = 1.0) -> None:
+    def __init__(self, Q: Any, K: Any, V: Any, *, a: float = 0.5, scale: Any = 1.0,
+                 ledger: bool = True) -> None:
         self.Q, self.K, self.V, self.kind = _validated(Q, K, V, a)
         self.scale = as_scalar(scale, "scale", self.kind)
         self.threshold = 1
+        self.ledger = Ledger(enabled=ledger)
         self._result: np.ndarray | None = None
+        self.ledger.begin("init")
         self._result = self._compute()
+        self.ledger.end(self.space)
+
+    @property
+    def space(self) -> int:
+        return 4 * self.n * self.d
 
     @property
     def n(self) -> int:
@@ -105,6 +145,12 @@ class NaiveAttention:
         return self.V.shape[1]
 
     def _compute(self) -> np.ndarray:
+        n, d = self.n, self.d
+        self.ledger.gemm(n, d, n)
+        self.ledger.vec(3 * n * n, 2)              # row maxima, shift, row sums
+        self.ledger.exp(n * n)
+        self.ledger.gemm(n, n, d)
+        self.ledger.vec(n * d, 2)
         return attention(self.Q, self.K, self.V, scale=self.scale)
 
     def _edit(self, M: np.ndarray, name: str, i: Any, j: Any, delta: Any) -> None:
@@ -122,8 +168,13 @@ class NaiveAttention:
                     logits = self.scale * (other @ vec)
                 if not np.isfinite(logits).all():
                     raise ValueError(f"the update makes the logits scale * Q K^T overflow float64")
+        self.ledger.begin(f"update_{name.lower()}")
+        self.ledger.vec(1, 1)                      # the entry itself
+        if name != "V":
+            self.ledger.gemm(1, self.d, self.n)    # the overflow check of the changed logits
         M[i, j] = new
         self._result = None
+        self.ledger.end(self.space)
 
     def update_k(self, i: int, j: int, delta: Any) -> None:
         self._edit(self.K, "K", i, j, delta)
@@ -137,12 +188,21 @@ class NaiveAttention:
     def query(self, i: int, j: int) -> Any:
         i = as_index(i, "i", self.n)
         j = as_index(j, "j", self.d)
-        return self.output()[i, j]
-
-    def output(self) -> np.ndarray:
+        self.ledger.begin("query")
         if self._result is None:
             self._result = self._compute()
+        self.ledger.end(self.space)
+        return self._result[i, j]
+
+    def output(self) -> np.ndarray:
+        self.ledger.begin("output")
+        if self._result is None:
+            self._result = self._compute()
+        self.ledger.touch(self.n * self.d)
+        self.ledger.end(self.space)
         return self._result.copy()
 
     def recompute(self) -> None:
+        self.ledger.begin("recompute")
         self._result = self._compute()
+        self.ledger.end(self.space)

@@ -38,6 +38,7 @@ import numpy as np
 
 from impl.elements import FLOAT64, as_index, as_qkv, as_scalar
 from impl.expkernel import ExpKernel
+from impl.ledger import Ledger
 from impl.threshold import lazy_threshold, validate_a
 
 
@@ -45,8 +46,11 @@ class DynamicAttention:
     """DA Theorem 4.1: Init, UpdateK, UpdateV, Query, Recompute (Algorithms 1-5), corrected."""
 
     def __init__(self, Q: Any, K: Any, V: Any, *, a: float = 0.5, scale: Any = 1.0,
-                 normalize: bool = True) -> None:
-        """Init (Algorithm 1): ``A = exp(scale Q K^T)``, ``D = A 1``, ``C = A V``."""
+                 normalize: bool = True, ledger: bool = True) -> None:
+        """Init (Algorithm 1): ``A = exp(scale Q K^T)``, ``D = A 1``, ``C = A V``.
+
+        ``ledger=False`` turns the operation counts (``self.ledger``, ``impl.ledger``) off.
+        """
         Qa, Ka, Va, kind = as_qkv(Q, K, V)
         if not isinstance(normalize, bool):
             raise TypeError(f"normalize must be a bool, got {type(normalize).__name__}")
@@ -55,9 +59,18 @@ class DynamicAttention:
         self.kind = kind
         self.normalize = normalize
         self.threshold = lazy_threshold(n, self.a)
-        self.kernel = ExpKernel(Qa, Ka, as_scalar(scale, "scale", kind), kind)
+        scale = as_scalar(scale, "scale", kind)
+        self.ledger = Ledger(enabled=ledger)
+        self.ledger.begin("init")
+        try:
+            self.kernel = ExpKernel(Qa, Ka, scale, kind, self.ledger)
+        except BaseException:
+            self.ledger.abort()
+            raise
         self.V0 = Va
         self.C = self.kernel.A @ Va
+        self.ledger.gemm(n, n, d)
+        self.ledger.touch(3 * n * d)
         T = self.threshold
         self.pk_cols = kind.zeros((n, T))
         self.pk_keys = np.zeros(T, dtype=np.intp)
@@ -67,6 +80,10 @@ class DynamicAttention:
         self.pv_delta = kind.zeros((T,))
         self.cv = 0
         self.kernel.row_scaled += [self.C, self.pk_cols]
+        #: words held: the kernel (Q, K, M, A, s, D, W), V0, C and the pending buffers, all
+        #: allocated here, so the space never changes afterwards
+        self.space = self.kernel.space + 2 * n * d + n * T + 4 * T
+        self.ledger.end(self.space)
 
     # ------------------------------------------------------------------------------ attributes
     @property
@@ -88,13 +105,16 @@ class DynamicAttention:
         i = as_index(i, "i", self.n)
         j = as_index(j, "j", self.d)
         upd = self.kernel.propose_key(i, j, as_scalar(delta, "delta", self.kind))
+        self.ledger.begin("update_k", self.pending)
         delta_a = self.kernel.apply_key(upd)
         self.pk_cols[:, self.ck] = delta_a
         self.pk_keys[self.ck] = i
+        self.ledger.charge(0, 0, self.n + 1)
         self.ck += 1
         self._refresh_stale_rows()
         if self.ck == self.threshold:
             self.recompute()
+        self.ledger.end(self.space)
 
     def update_v(self, i: int, j: int, delta: Any) -> None:
         """UpdateV (Algorithm 3): ``V[i, j] += delta``; O(1) unless it triggers a recompute."""
@@ -103,20 +123,26 @@ class DynamicAttention:
         value = as_scalar(delta, "delta", self.kind)
         if self.kind is FLOAT64 and not np.isfinite(self._current_v(i, j) + value):
             raise ValueError(f"V[{i}, {j}] + delta overflows float64")
+        self.ledger.begin("update_v", self.pending)
+        # the overflow check over the pending entries, then three stores
+        self.ledger.charge(3 * self.cv + 1, 0, 9 * self.cv + 6)
         self.pv_rows[self.cv] = i
         self.pv_cols[self.cv] = j
         self.pv_delta[self.cv] = value
         self.cv += 1
         if self.cv == self.threshold:
             self.recompute()
+        self.ledger.end(self.space)
 
     def update_q(self, i: int, j: int, delta: Any) -> None:
         """``Q[i, j] += delta`` (not in the paper): row ``i`` of ``A`` and ``C`` re-evaluated, O(n d)."""
         i = as_index(i, "i", self.n)
         j = as_index(j, "j", self.d)
         q_new, m_row = self.kernel.propose_query(i, j, as_scalar(delta, "delta", self.kind))
+        self.ledger.begin("update_q", self.pending)
         self.kernel.apply_query(i, j, q_new, m_row)
         self._rebuild_rows(np.array([i]))
+        self.ledger.end(self.space)
 
     # --------------------------------------------------------------------------------- queries
     def query(self, i: int, j: int) -> Any:
@@ -124,14 +150,25 @@ class DynamicAttention:
         i = as_index(i, "i", self.n)
         j = as_index(j, "j", self.d)
         ck, cv = self.ck, self.cv
+        led = self.ledger
+        led.begin("query", (ck, cv))
         acc = self.C[i, j] + self.pk_cols[i, :ck] @ self.V0[self.pk_keys[:ck], j]
         hit = self.pv_cols[:cv] == j
+        hits = int(np.count_nonzero(hit))
         acc = acc + self.kernel.A[i, self.pv_rows[:cv][hit]] @ self.pv_delta[:cv][hit]
-        return self._finish(acc, i)
+        # C_ij + pending key terms (gathering keys and V0 entries), the test of which pending
+        # values hit column j, their terms, and the division by D_i
+        led.charge(ck + cv + hits + 3, 0, 3 * (ck + 1) + 2 * ck + 2 * cv + 6 * hits + 6)
+        out = self._finish(acc, i)
+        led.end(self.space)
+        return out
 
     def output(self) -> np.ndarray:
         """The whole current ``n x d`` result, O(n (ck + cv) d); the structure is unchanged."""
+        self.ledger.begin("output", self.pending)
         C = self.C + self._pending_product()
+        self.ledger.vec(2 * self.n * self.d, 2)
+        self.ledger.end(self.space)
         if self.normalize:
             return C / self.kernel.D[:, None]
         return C * self.kernel.kind.exp(self.kernel.s)[:, None] if self.kind.shifted else C
@@ -142,15 +179,23 @@ class DynamicAttention:
         ``C += [PK_cols | A[:, rows]] @ [V0[keys]; Delta_V]``: one product of an ``n x (ck+cv)``
         and a ``(ck+cv) x d`` matrix, T_mat(n, n^a, d) (Lemma 4.9).
         """
+        self.ledger.begin("recompute", self.pending)
+        self.ledger.note(recomputes=1)
         self.C += self._pending_product()
         cv = self.cv
         np.add.at(self.V0, (self.pv_rows[:cv], self.pv_cols[:cv]), self.pv_delta[:cv])
+        self.ledger.vec(self.n * self.d, 2)       # C +=
+        self.ledger.vec(cv, 2)                    # V0 += Delta_V
         self.ck = 0
         self.cv = 0
+        self.ledger.end(self.space)
 
     # -------------------------------------------------------------------------------- helpers
     def _pending_product(self) -> np.ndarray:
         ck, cv = self.ck, self.cv
+        n, d = self.n, self.d
+        self.ledger.touch(n * (ck + cv) + (ck + cv) * d + ck * d)   # stack the pending lists
+        self.ledger.gemm(n, ck + cv, d)           # one product (Fact 2.1)
         left = np.concatenate([self.pk_cols[:, :ck], self.kernel.A[:, self.pv_rows[:cv]]], axis=1)
         right = self.kind.zeros((ck + cv, self.d))
         right[:ck] = self.V0[self.pk_keys[:ck]]
@@ -176,5 +221,7 @@ class DynamicAttention:
 
     def _rebuild_rows(self, rows: np.ndarray) -> None:
         """Rows whose ``A`` was re-evaluated: ``C[r] = A[r] V0`` and no pending key terms."""
+        self.ledger.gemm(rows.size, self.n, self.d)
+        self.ledger.touch(rows.size * self.ck)
         self.C[rows] = self.kernel.A[rows] @ self.V0
         self.pk_cols[rows, : self.ck] = 0

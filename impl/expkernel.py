@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from impl.elements import FLOAT64, Kind
+from impl.ledger import Ledger
 
 #: rows are rescaled when a logit exceeds the row shift by more than this (e^64 ~ 6e27).
 HEADROOM = 64.0
@@ -43,7 +44,9 @@ class KeyUpdate:
 class ExpKernel:
     """``M = scale Q K^T``, ``A = exp(M - s)`` (row shifts ``s``), ``D = A 1`` and budgets ``W``."""
 
-    def __init__(self, Q: np.ndarray, K: np.ndarray, scale: object, kind: Kind) -> None:
+    def __init__(self, Q: np.ndarray, K: np.ndarray, scale: object, kind: Kind,
+                 ledger: Ledger | None = None) -> None:
+        self.ledger = ledger if ledger is not None else Ledger(enabled=False)
         self.kind = kind
         self.scale = scale
         self.Q = Q
@@ -58,12 +61,26 @@ class ExpKernel:
         self.A = kind.exp(M - self.s[:, None]) if kind.shifted else kind.exp(M)
         self.D = self.A.sum(axis=1)
         self.W = self.D.copy() if kind.shifted else None
+        n, d = Q.shape
+        led = self.ledger
+        led.gemm(n, d, n)                          # M = scale Q K^T
+        if kind.shifted:
+            led.vec(n * n)                         # row maxima
+            led.vec(n * n, 2)                      # M - s
+        led.exp(n * n)                             # A
+        led.vec(n * n)                             # D = A 1
         #: arrays with one row per query row, in the same shifted units as ``A`` (owners add theirs)
         self.row_scaled: list[np.ndarray] = []
 
     @property
     def n(self) -> int:
         return self.Q.shape[0]
+
+    @property
+    def space(self) -> int:
+        """Words held: Q, K, M, A, s, D, W."""
+        n, d = self.Q.shape
+        return 2 * n * d + 2 * n * n + 3 * n
 
     # ---------------------------------------------------------------- key updates (one column)
     def propose_key(self, i: int, j: int, delta: object) -> KeyUpdate:
@@ -84,6 +101,7 @@ class ExpKernel:
     def apply_key(self, upd: KeyUpdate) -> np.ndarray:
         """Apply a proposed key update; return ``Delta_A`` (column ``i`` change, shifted units)."""
         i = upd.i
+        n = self.n
         if self.kind.shifted:
             raised = np.flatnonzero(upd.m_col - self.s > HEADROOM)
             if raised.size:
@@ -91,6 +109,11 @@ class ExpKernel:
             new_col = self.kind.exp(upd.m_col - self.s)
         else:
             new_col = self.kind.exp(upd.m_col)
+        # the new logit column (Algorithm 2 line 5), the headroom test and shift (float64), n
+        # exponentials (line 7), Delta_A, D += Delta_A (lines 10-13), W += |Delta_A| (float64);
+        # words: those elementwise passes plus storing the K entry and the M and A columns
+        passes = 6 if self.kind.shifted else 3
+        self.ledger.charge(passes * n, n, 3 * passes * n + 2 * n + 3 * n + 1)
         delta_a = new_col - self.A[:, i]
         self.K[i, upd.j] = upd.k_new
         self.M[:, i] = upd.m_col
@@ -101,6 +124,10 @@ class ExpKernel:
         return delta_a
 
     def _rescale(self, rows: np.ndarray, new_shift: np.ndarray) -> None:
+        r = rows.size
+        self.ledger.exp(r)
+        self.ledger.vec(r * (self.n + 3 + sum(arr.shape[1] for arr in self.row_scaled)), 2)
+        self.ledger.note(rows_rescaled=r)
         factor = np.exp(self.s[rows] - new_shift)
         self.s[rows] = new_shift
         self.A[rows] *= factor[:, None]
@@ -124,6 +151,7 @@ class ExpKernel:
         return q_new, m_row
 
     def apply_query(self, i: int, j: int, q_new: object, m_row: np.ndarray) -> None:
+        self.ledger.gemm(1, self.Q.shape[1], self.n)   # the new logit row
         self.Q[i, j] = q_new
         self._set_rows(np.array([i]), m_row[None, :])
 
@@ -132,13 +160,20 @@ class ExpKernel:
         """Rows whose cancellation budget is spent (always empty for exact kinds)."""
         if self.W is None:
             return np.empty(0, dtype=np.intp)
+        self.ledger.charge(2 * self.n, 0, 6 * self.n)
         return np.flatnonzero(~(self.W <= REFRESH_RATIO * self.D))
 
     def refresh_rows(self, rows: np.ndarray) -> None:
         """Re-evaluate rows of ``M``, ``s``, ``A``, ``D``, ``W`` exactly from ``Q`` and ``K``."""
+        self.ledger.gemm(rows.size, self.Q.shape[1], self.n)
+        self.ledger.note(rows_refreshed=rows.size)
         self._set_rows(rows, (self.Q[rows] @ self.K.T) * self.scale)
 
     def _set_rows(self, rows: np.ndarray, m_rows: np.ndarray) -> None:
+        cells = rows.size * self.n
+        self.ledger.touch(cells)
+        self.ledger.exp(cells)
+        self.ledger.vec(3 * cells if self.kind.shifted else cells)
         self.M[rows] = m_rows
         if self.kind.shifted:
             self.s[rows] = m_rows.max(axis=1)

@@ -19,7 +19,6 @@ from typing import Any
 
 import numpy as np
 
-from impl.elements import as_scalar
 from impl.literal.repairs import APPENDIX_DEFECTS
 from impl.literal.slots import Entry
 from impl.literal.v1 import PaperV1Attention
@@ -35,9 +34,7 @@ class PaperAppendixAttention(PaperV1Attention):
         self.K_tilde = K.copy()
 
     # ------------------------------------------------------------- Algorithm 2: UpdateK
-    def update_k(self, i: Any, j: Any, delta: Any) -> None:
-        i, j = self._check(i, j)
-        delta = as_scalar(delta, "delta", self.kind)
+    def _update_k_lines(self, i: int, j: int, delta: Any) -> None:
         self.ct_K += 1                                                     # line 3
         self.K_tilde[i, j] = self.K_tilde[i, j] + delta                    # line 4 (K~ from K~)
         dM = (self.scale * delta) * self.Q[:, j]                           # line 4
@@ -63,9 +60,9 @@ class PaperAppendixAttention(PaperV1Attention):
     # --------------------------------------------------------------- Algorithm 4: Query
     def _query_c(self, i: int, j: int) -> Any:
         """Line 8: (D_tmp)_i^{-1} (C_{i,j} + (Delta_C,1 Delta_C,2)_{i,j})."""
-        return self.C[i, j] + self._pending_c()[i, j]
+        return self.C[i, j] + self._pending_c_entry(i, j)
 
     # ------------------------------------------------------------ Algorithm 5: Recompute
     def _recompute_c(self, dC: np.ndarray, dV: np.ndarray) -> np.ndarray:
         """Line 6: C <- C + Delta_C,1 Delta_C,2 + A Delta_V,1 Delta_V,2 (and line 10's C~ is it)."""
-        return self.C + dC + self.A @ dV
+        return self.C + dC + self._a_delta_v()

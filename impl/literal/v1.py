@@ -17,6 +17,7 @@ import numpy as np
 
 from impl.elements import as_index, as_qkv, as_scalar
 from impl.literal.repairs import V1_DEFECTS, check_repairs
+from impl.ledger import Ledger
 from impl.literal.slots import Entry, Slots
 from impl.threshold import lazy_threshold, validate_a
 
@@ -42,11 +43,25 @@ class PaperV1Attention:
         self.List_C = Slots("List_C", self.threshold)
         self.List_D = Slots("List_D", self.threshold)
         self.List_V = Slots("List_V", self.threshold)
+        self.ledger = Ledger()
+        self.ledger.begin("init")
         self._init(Qa, Ka, Va)
+        self.ledger.end(self.space)
+
+    @property
+    def space(self) -> int:
+        """Words held: Q, K, V, M, A, C, B, D and the three lists (List_D holds two n-vectors a slot)."""
+        n, d, T = self.n, self.d, self.threshold
+        return 5 * n * d + 2 * n * n + n + T * (n + d) + T * 2 * n + 3 * T
 
     # ------------------------------------------------------------------ Algorithm 1: Init
     def _init(self, Q: np.ndarray, K: np.ndarray, V: np.ndarray) -> None:
         self.Q, self.K, self.V = Q, K, V                      # line 18
+        n, d = Q.shape
+        self.ledger.gemm(n, d, n)
+        self.ledger.exp(n * n)
+        self.ledger.gemm(n, n, d)
+        self.ledger.vec(n * n + n * d, 2)
         self.M = (Q @ K.T) * self.scale                        # line 19
         self.A = self.kind.exp(self.M)                         # line 19
         self.C = self.A @ V                                    # line 20
@@ -72,6 +87,17 @@ class PaperV1Attention:
     def update_k(self, i: Any, j: Any, delta: Any) -> None:
         i, j = self._check(i, j)
         delta = as_scalar(delta, "delta", self.kind)
+        self.ledger.begin("update_k", (self.ct_K, self.ct_V))
+        n = self.n
+        self.ledger.touch(n * self.d + 2 * n * n)    # K~, M~, A~ written as whole new matrices
+        self.ledger.exp(n)
+        self.ledger.vec(8 * n, 2)                    # lines 5-13
+        try:
+            self._update_k_lines(i, j, delta)
+        finally:
+            self.ledger.end(self.space)
+
+    def _update_k_lines(self, i: int, j: int, delta: Any) -> None:
         self.ct_K += 1                                                     # line 3
         K_t = self.K.copy()
         K_t[i, j] = self.K[i, j] + delta                                   # line 4
@@ -114,6 +140,14 @@ class PaperV1Attention:
     def update_v(self, i: Any, j: Any, delta: Any) -> None:
         i, j = self._check(i, j)
         delta = as_scalar(delta, "delta", self.kind)
+        self.ledger.begin("update_v", (self.ct_K, self.ct_V))
+        self.ledger.touch(3)
+        try:
+            self._update_v_lines(i, j, delta)
+        finally:
+            self.ledger.end(self.space)
+
+    def _update_v_lines(self, i: int, j: int, delta: Any) -> None:
         self.ct_V += 1                                                     # line 3
         recording = self.ct_V < self.na                                    # line 4
         if recording or "E7" in self.repairs:
@@ -127,6 +161,14 @@ class PaperV1Attention:
     # --------------------------------------------------------------- Algorithm 4: Query
     def query(self, i: Any, j: Any) -> Any:
         i, j = self._check(i, j)
+        self.ledger.begin("query", (self.ct_K, self.ct_V))
+        self.ledger.vec(2 * (self.ct_K + self.ct_V) + 3, 2)
+        try:
+            return self._query_lines(i, j)
+        finally:
+            self.ledger.end(self.space)
+
+    def _query_lines(self, i: int, j: int) -> Any:
         Dinv = self._query_d_inverse()                                     # line 4
         answer1 = Dinv[i] * self._query_c(i, j)                            # line 9
         answer2 = Dinv[i] * self._a_times_delta_v(i, j)                    # line 11
@@ -141,8 +183,16 @@ class PaperV1Attention:
     def _query_c(self, i: int, j: int) -> Any:
         """Line 9 uses C_{i,j} alone (seed 000)."""
         if "E4" in self.repairs:
-            return self.C[i, j] + self._pending_c()[i, j]
+            return self.C[i, j] + self._pending_c_entry(i, j)
         return self.C[i, j]
+
+    def _pending_c_entry(self, i: int, j: int) -> Any:
+        """``(Delta_C,1 Delta_C,2)_{i,j}`` over List_C entries 0 .. ct_K - 1, in O(ct_K)."""
+        total = self.kind.zeros(())[()]
+        for t in range(self.ct_K):
+            entry = self.List_C[t]
+            total = total + entry.a[i] * entry.b[j]
+        return total
 
     def _a_times_delta_v(self, i: int, j: int) -> Any:
         """``A_{i,*} Delta_V,1 (Delta_V,2)_{*,j}`` over the List_V entries 0 .. ct_V - 1."""
@@ -155,7 +205,8 @@ class PaperV1Attention:
         return total
 
     def output(self) -> np.ndarray:
-        """Every entry through Query (the printed interface answers one entry at a time)."""
+        """Every entry through Query (the printed interface answers one entry at a time); the
+        ledger records the n d queries."""
         out = self.kind.zeros((self.n, self.d))
         for r in range(self.n):
             for c in range(self.d):
@@ -180,10 +231,21 @@ class PaperV1Attention:
             total[entry.a, col] = total[entry.a, col] + delta
         return total
 
+    def _a_delta_v(self) -> np.ndarray:
+        """``A Delta_V,1 Delta_V,2``: each column of Delta_V,1 is 1-sparse, so this adds
+        ``A[:, row] * delta`` to column ``col`` per List_V entry: T_mat(n, ct_V, d) at most."""
+        total = self.kind.zeros((self.n, self.d))
+        for t in range(self.ct_V):
+            entry = self.List_V[t]
+            col, delta = entry.b
+            total[:, col] = total[:, col] + self.A[:, entry.a] * delta
+        self.ledger.vec(self.ct_V * self.n, 2)
+        return total
+
     def _recompute_c(self, dC: np.ndarray, dV: np.ndarray) -> np.ndarray:
         """Line 6: C~ <- C + Delta_C,1 Delta_C,2."""
         if "E5" in self.repairs:
-            return self.C + dC + self.A @ dV
+            return self.C + dC + self._a_delta_v()
         return self.C + dC
 
     def _d_delta_sum(self) -> np.ndarray:
@@ -199,6 +261,17 @@ class PaperV1Attention:
         return total
 
     def recompute(self) -> None:
+        self.ledger.begin("recompute", (self.ct_K, self.ct_V))
+        self.ledger.note(recomputes=1)
+        n, d = self.n, self.d
+        self.ledger.gemm(n, self.ct_K, d)            # Delta_C,1 Delta_C,2
+        self.ledger.vec(3 * n * d + (self.ct_K + 3) * n, 2)
+        try:
+            self._recompute_lines()
+        finally:
+            self.ledger.end(self.space)
+
+    def _recompute_lines(self) -> None:
         dC = self._pending_c()                                             # line 3
         dV = self._pending_v()                                             # line 4
         C_t = self._recompute_c(dC, dV)                                    # line 6

@@ -1,0 +1,60 @@
+"""The ledger counts exactly what the code does, records nothing for rejected calls, can be off."""
+
+import numpy as np
+import pytest
+
+from impl.baselines import EagerAttention, NaiveAttention
+from impl.dynamic import DynamicAttention
+from impl.literal import V1_DEFECTS, PaperV1Attention
+
+
+def make(n=16, d=4, a=0.5, **kw):
+    rng = np.random.default_rng(0)
+    Q, K, V = rng.normal(size=(3, n, d)) / 2
+    return DynamicAttention(Q, K, V, a=a, **kw)
+
+
+def test_exact_counts_of_the_paper_operations():
+    n, d = 16, 4
+    S = make(n, d)
+    T = S.threshold                                      # ceil(16^0.5) = 4
+    init = S.ledger.calls[0]
+    assert (init.mul_adds, init.exps) == (2 * n * n * d + 3 * n * n, n * n)
+    S.update_k(0, 0, 0.1)
+    c = S.ledger.last()
+    assert (c.op, c.mul_adds, c.exps, c.recomputes) == ("update_k", 8 * n, n, 0)
+    S.update_v(1, 1, 0.5)
+    S.update_v(2, 1, 0.5)
+    S.query(3, 1)                                        # ck = 1, cv = 2, both hit column 1
+    assert S.ledger.last().mul_adds == 1 + 2 + 2 + 3
+    S.recompute()
+    assert S.ledger.last().mul_adds == n * 3 * d + n * d + 2
+    for t in range(T):
+        S.update_k(t, 0, 0.1)
+    last = S.ledger.last()
+    assert last.recomputes == 1 and last.mul_adds == 8 * n + n * T * d + n * d
+    assert S.space == 2 * n * d + 2 * n * n + 3 * n + 2 * n * d + n * T + 4 * T
+
+
+def test_rejected_calls_record_nothing_and_off_records_nothing():
+    S = make()
+    before = len(S.ledger.calls)
+    with pytest.raises(IndexError):
+        S.update_k(99, 0, 1.0)
+    with pytest.raises(ValueError):
+        S.update_q(0, 0, float("nan"))
+    assert len(S.ledger.calls) == before and S.ledger._open is None
+    off = make(ledger=False)
+    off.update_k(0, 0, 0.1); off.query(0, 0); off.recompute()
+    assert off.ledger.calls == []
+
+
+@pytest.mark.parametrize("factory", [EagerAttention, NaiveAttention,
+                                     lambda *x, **k: PaperV1Attention(*x, repairs=V1_DEFECTS, **k)])
+def test_every_structure_has_a_ledger(factory):
+    rng = np.random.default_rng(1)
+    S = factory(*rng.normal(size=(3, 8, 2)), a=0.5)
+    S.update_k(0, 0, 0.1); S.update_v(1, 1, 0.2); S.query(2, 0)
+    ops = [c.op for c in S.ledger.calls]
+    assert ops[0] == "init" and {"update_k", "update_v", "query"} <= set(ops)
+    assert all(c.mul_adds >= 0 and c.words > 0 for c in S.ledger.calls)
