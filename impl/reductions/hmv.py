@@ -1,0 +1,501 @@
+"""Hinted-MV reductions of the DA lower bound (seed 000, section 5; seed 003, appendix C).
+
+HMV (DA Definition 5.2, Boolean semiring, ``0 < tau <= 1``): phase 1 gives Boolean ``n x n``
+matrices ``M`` and ``V``; phase 2 a Boolean ``n x n`` hint ``P`` with at most ``n^tau``
+non-zeros; phase 3 an index ``i``, and the answer is the Boolean column ``(M P V)[:, i]``.
+
+* :class:`OAMVReduction` -- DA Lemma 5.5 with Claims 5.6 and 5.7 (OAMV, Definition 5.4,
+  ``exp(Q K^T) V`` without normalization): ``Q~ = M``, ``K~ = 0``, ``V~ = V``; one ``update_k``
+  per non-zero of ``P`` sets ``K~^T = P``; ``n`` queries read column ``i`` of ``exp(M P) V``;
+  bit ``j`` is 1 iff ``(exp(M P) V)[j, i] - sum_k V[k, i] > 0`` (the subtracted term is
+  ``(1_{n x n} V)[j, i]``).
+* :class:`ODAMVReduction` -- DA Lemma 5.9 with Claims 5.10 and 5.11 (ODAMV, Definition 5.8,
+  normalized): ``Q~ = [[M, 1 - M], [0, 0]]``, ``K~ = 0``, ``V~ = [[V, 0], [0, 0]]`` (``2n x 2n``);
+  ``2 nnz(P)`` updates set ``K~^T = diag(P, P)``; ``n`` queries (rows ``0 .. n-1``; the printed
+  proof makes ``2n``, the lower rows carry no information).  Variants:
+
+  - ``"corrected"``: ``D~[j] = 2n + nnz(P) (e - 1)`` for ``j < n`` (and ``2n`` below), valid when
+    every column of ``P`` has at most one non-zero (the paper says ``P`` diagonal); bit ``j`` is
+    the sign of ``D~[j] * answer - sum_k V[k, i]``.  Other ``P`` raise ``ValueError``.
+  - ``"general"`` (not in the paper): one extra all-zero query/key row whose value row is
+    ``e_n``, so that ``query(j, n) = 1 / D~[j]`` for any ``P``; ``2n`` queries.
+  - ``"printed"``: the printed decoding, ``D~[j] = n^tau (e + 1)`` and subtracting
+    ``(D~^{-1} V~)[j, i]``; ``"printed-D"``: printed ``D~`` with the corrected subtracted term;
+    ``"printed-sub"``: the corrected ``D~`` with the printed subtracted term.  They are kept for the erratum records; an entry whose printed rule does not apply (a
+    negative difference) is ``None``.
+
+Element kinds: ``"sympy"`` (exact; ``>0``/``=0`` decided by :mod:`impl.reductions.exactsign`),
+``"mpmath"`` (precision chosen from ``n``) and ``"float64"`` (refused when 53 bits are not
+enough).  Floating decodes threshold at ``(e - 1)/2`` -- a positive decoded quantity is at least
+``e - 1`` -- and raise ``ArithmeticError`` when a value falls in the band that the precision
+cannot resolve, never returning a guessed bit.
+
+Every answer comes from the dynamic structure's ``query`` (default
+:class:`impl.dynamic.DynamicAttention`); the result records the number of ``update_k``,
+``update_v``, ``update_q`` calls and queries made.  Indices are 0-based (the paper's are
+1-based).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import dataclass, field, fields
+from fractions import Fraction
+from typing import Any, Callable
+
+import mpmath
+import numpy as np
+import sympy
+
+from impl.elements import as_index
+from impl.reductions import exactsign
+
+KINDS = ("sympy", "mpmath", "float64")
+ODAMV_VARIANTS = ("corrected", "general", "printed", "printed-D", "printed-sub")
+#: bits kept free of rounding error on top of the decoding need: 16 for the cancellation budget
+#: of impl.expkernel, the rest for O(n) accumulated roundings.
+GUARD_BITS = 24
+_HALF_GAP = (math.e - 1) / 2
+
+
+# ------------------------------------------------------------------------------ validation
+def boolean_matrix(x: Any, name: str, n: int | None = None) -> np.ndarray:
+    """A square 0/1 matrix as an int64 array; TypeError/ValueError naming ``name`` otherwise."""
+    if isinstance(x, (str, bytes)) or x is None:
+        raise TypeError(f"{name} must be a Boolean (0/1) matrix, got {type(x).__name__}")
+    try:
+        arr = np.array(x, dtype=object)
+    except Exception as exc:  # ragged input
+        raise TypeError(f"{name} must be a Boolean (0/1) matrix: {exc}") from None
+    if arr.ndim != 2 or arr.shape[0] != arr.shape[1] or arr.shape[0] == 0:
+        raise ValueError(f"{name} must be a non-empty square matrix, got shape {arr.shape}")
+    if n is not None and arr.shape[0] != n:
+        raise ValueError(f"{name} must be {n} x {n} like M, got shape {arr.shape}")
+    out = np.zeros(arr.shape, dtype=np.int64)
+    for idx, v in np.ndenumerate(arr):
+        if isinstance(v, (bool, np.bool_)):
+            out[idx] = int(v)
+            continue
+        if isinstance(v, sympy.Basic):
+            ok = v.is_number and v in (sympy.Integer(0), sympy.Integer(1))
+        elif isinstance(v, (numbers.Real, np.number, mpmath.mpf)):
+            ok = v == 0 or v == 1
+        else:
+            raise TypeError(f"{name}[{idx[0]}, {idx[1]}] must be 0 or 1, got {type(v).__name__}")
+        if not ok:
+            raise ValueError(f"{name} must be Boolean (0/1); {name}[{idx[0]}, {idx[1]}] = {v!r}")
+        out[idx] = int(v == 1)
+    return out
+
+
+def tau_fraction(tau: Any) -> Fraction:
+    """``tau`` in (0, 1] as a fraction (the simplest within 1e-15 of a float: 0.1 -> 1/10)."""
+    if isinstance(tau, (bool, np.bool_)) or not isinstance(tau, (numbers.Real, Fraction)):
+        raise TypeError(f"tau must be a real number in (0, 1], got {type(tau).__name__}")
+    if isinstance(tau, (Fraction, numbers.Rational)):
+        frac = Fraction(tau)
+    else:
+        value = float(tau)
+        if not math.isfinite(value):
+            raise ValueError(f"tau must lie in (0, 1], got {tau!r}")
+        frac = Fraction(value).limit_denominator(10**6)
+        if abs(float(frac) - value) > 1e-15:
+            frac = Fraction(value)
+    if not 0 < frac <= 1:
+        raise ValueError(f"tau must lie in (0, 1] (DA Definition 5.2), got {tau!r}")
+    return frac
+
+
+def max_hint_nnz(n: int, tau: Any) -> int:
+    """``floor(n^tau)``, exactly: the most non-zeros a phase-2 hint may have (Definition 5.2)."""
+    frac = tau_fraction(tau)
+    if n < 1:
+        raise ValueError(f"n must be positive, got {n}")
+    p, q = frac.numerator, frac.denominator
+    with mpmath.workdps(80):
+        x = mpmath.power(n, mpmath.mpf(p) / q)
+        m = int(mpmath.nint(x))
+        near = abs(x - m) < mpmath.mpf(10) ** -60
+        floor = int(mpmath.floor(x))
+    if near and q <= 1024:
+        return m if m**q <= n**p else m - 1
+    return floor
+
+
+def _convert(A: np.ndarray, kind: str) -> np.ndarray:
+    if kind == "float64":
+        return A.astype(np.float64)
+    conv = sympy.Integer if kind == "sympy" else mpmath.mpf
+    out = np.empty(A.shape, dtype=object)
+    for idx, v in np.ndenumerate(A):
+        out[idx] = conv(int(v))
+    return out
+
+
+def _default_structure() -> Callable[..., Any]:
+    from impl.dynamic import DynamicAttention
+
+    return DynamicAttention
+
+
+# ------------------------------------------------------------------------------ results
+@dataclass(frozen=True)
+class HMVResult:
+    """The decoded column and the cost accounting of one phase-3 call."""
+
+    lemma: str
+    variant: str
+    index: int
+    #: the Boolean column (M P V)[:, index]; ``None`` where a printed rule does not apply
+    column: tuple[int | None, ...]
+    n: int
+    tau: str
+    nnz_P: int
+    max_nnz: int
+    n_tilde: int
+    d_tilde: int
+    updates_k: int
+    updates_v: int
+    updates_q: int
+    queries: int
+    kind: str
+    #: working precision in bits (None: exact)
+    precision_bits: int | None
+    #: bits a floating kind must resolve: log2(magnitude bound / half decoding gap) + guard
+    bits_needed: int
+    #: the quantities whose sign was decided (sympy expressions, mpf or float)
+    quantities: tuple[Any, ...] = field(repr=False, compare=False)
+
+    @property
+    def complete(self) -> bool:
+        return all(b is not None for b in self.column)
+
+    @property
+    def decoded(self) -> tuple[str, ...]:
+        """The decided quantities as strings (exact for sympy)."""
+        if self.kind == "mpmath":
+            return tuple(mpmath.nstr(q, 12) for q in self.quantities)
+        if self.kind == "float64":
+            return tuple(repr(float(q)) for q in self.quantities)
+        return tuple(str(q) for q in self.quantities)
+
+    def to_json(self) -> dict[str, Any]:
+        out = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "quantities"}
+        out["decoded"] = list(self.decoded)
+        return out
+
+
+# ------------------------------------------------------------------------------ base
+class _HMVReduction:
+    lemma = ""
+    normalize = True
+
+    def __init__(self, M: Any, V: Any, *, tau: Any = 1, kind: str = "sympy", a: float = 0.5,
+                 prec: int | None = None, structure: Callable[..., Any] | None = None) -> None:
+        """Phase 1: validate ``M``, ``V`` and initialize the dynamic structure."""
+        if kind not in KINDS:
+            raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
+        self.M = boolean_matrix(M, "M")
+        self.n = n = self.M.shape[0]
+        self.V = boolean_matrix(V, "V", n)
+        self.tau = tau_fraction(tau)
+        self.max_nnz = max_hint_nnz(n, self.tau)
+        self.kind = kind
+        self.colsum = [int(c) for c in self.V.sum(axis=0)]  # (1_{n x n} V)[j, i] = sum_k V[k, i], any j
+        # magnitude of the decoded quantities: (A V~)[j, i] <= n e^{max logit}, logit <= nnz(P)
+        self.log2_magnitude = math.log2(2 * n) + min(n, self.max_nnz) * math.log2(math.e)
+        self.bits_needed = math.ceil(self.log2_magnitude - math.log2(_HALF_GAP)) + GUARD_BITS
+        if kind == "float64":
+            if self.bits_needed > 53:
+                raise ValueError(f"kind='float64' resolves 53 bits but n={n} needs "
+                                 f"{self.bits_needed}; use kind='mpmath' or 'sympy'")
+            self.prec = 53
+        elif kind == "mpmath":
+            if prec is None:
+                prec = max(self.bits_needed, 53)
+            if isinstance(prec, bool) or not isinstance(prec, int) or prec < self.bits_needed:
+                raise ValueError(f"prec must be an integer >= {self.bits_needed} bits for n={n}, "
+                                 f"got {prec!r}")
+            self.prec = prec
+        else:
+            self.prec = None
+        self.counts = {"update_k": 0, "update_v": 0, "update_q": 0, "query": 0}
+        self.P: np.ndarray | None = None
+        Q0, K0, V0 = self._initial()
+        self.n_tilde, self.d_tilde = Q0.shape
+        factory = structure if structure is not None else _default_structure()
+        with self._precision():
+            self.structure = factory(_convert(Q0, kind), _convert(K0, kind), _convert(V0, kind),
+                                     a=a, normalize=self.normalize)
+
+    def construction(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The phase-1 matrices ``(Q~, K~, V~)`` given to the structure (0/1 integers)."""
+        return self._initial()
+
+    # -- hooks
+    def _initial(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        raise NotImplementedError
+
+    def _hint_updates(self, P: np.ndarray) -> list[tuple[int, int]]:
+        """The (key row, column) entries of ``K~`` set to 1 so that ``K~^T`` holds the hint."""
+        raise NotImplementedError
+
+    def _check_class(self, P: np.ndarray) -> None:
+        pass
+
+    def _decode_entry(self, j: int, i: int) -> tuple[int | None, Any]:
+        raise NotImplementedError
+
+    # -- helpers
+    def _precision(self) -> Any:
+        if self.kind == "mpmath":
+            return mpmath.workprec(self.prec)
+        return _NullContext()
+
+    def _query(self, j: int, i: int) -> Any:
+        self.counts["query"] += 1
+        return self.structure.query(j, i)
+
+    def _bit(self, q: Any) -> int:
+        """1 if the decoded quantity is > 0, 0 if it is 0 (it is never negative)."""
+        if self.kind == "sympy":
+            s = exactsign.sign(q)
+            if s < 0:
+                raise ArithmeticError(f"decoded quantity {q} is negative, which Claims 5.6/5.10 exclude")
+            return s
+        qf = float(q)
+        tol = 2.0 ** (self.log2_magnitude - (self.prec - GUARD_BITS + 8))
+        if abs(qf) <= tol:
+            return 0
+        if qf >= 2 * _HALF_GAP - tol:
+            return 1
+        raise ArithmeticError(f"decoded quantity {qf!r} is neither 0 nor >= e - 1 within {tol:.2e}: "
+                              f"precision {self.prec} bits is not enough")
+
+    # -- phases
+    def phase2(self, P: Any) -> None:
+        """Phase 2: the hint ``P`` (at most ``floor(n^tau)`` non-zeros), one update per entry."""
+        if self.P is not None:
+            raise RuntimeError("phase 2 was already run; the hint is given once (Definition 5.2)")
+        Pa = boolean_matrix(P, "P", self.n)
+        nnz = int(Pa.sum())
+        if nnz > self.max_nnz:
+            raise ValueError(f"P has {nnz} non-zeros but HMV allows at most floor(n^tau) = "
+                             f"{self.max_nnz} (n={self.n}, tau={self.tau})")
+        self._check_class(Pa)
+        with self._precision():
+            for key, col in self._hint_updates(Pa):
+                self.structure.update_k(key, col, 1)
+                self.counts["update_k"] += 1
+        self.P = Pa
+
+    def phase3(self, i: Any) -> HMVResult:
+        """Phase 3: decode the column ``(M P V)[:, i]`` from ``n`` (or ``2n``) queries."""
+        if self.P is None:
+            raise RuntimeError("phase 3 needs the hint: call phase2(P) first")
+        i = as_index(i, "i", self.n)
+        before = dict(self.counts)
+        bits, decoded = [], []
+        with self._precision():
+            for j in range(self.n):
+                bit, q = self._decode_entry(j, i)
+                bits.append(bit)
+                decoded.append(q)
+        return HMVResult(
+            lemma=self.lemma, variant=getattr(self, "variant", "corrected"), index=i,
+            column=tuple(bits), n=self.n, tau=str(self.tau), nnz_P=int(self.P.sum()),
+            max_nnz=self.max_nnz, n_tilde=self.n_tilde, d_tilde=self.d_tilde,
+            updates_k=self.counts["update_k"], updates_v=self.counts["update_v"],
+            updates_q=self.counts["update_q"], queries=self.counts["query"] - before["query"],
+            kind=self.kind, precision_bits=self.prec, bits_needed=self.bits_needed,
+            quantities=tuple(decoded))
+
+
+class _NullContext:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: Any) -> None:
+        return None
+
+
+# ------------------------------------------------------------------------------ Lemma 5.5
+class OAMVReduction(_HMVReduction):
+    """DA Lemma 5.5 (seed 000, section 5.3): HMV through OAMV, ``exp(Q K^T) V`` unnormalized."""
+
+    lemma = "DA-5.5"
+    normalize = False
+    variant = "corrected"
+
+    def _initial(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        n = self.n
+        return self.M.copy(), np.zeros((n, n), dtype=np.int64), self.V.copy()
+
+    def _hint_updates(self, P: np.ndarray) -> list[tuple[int, int]]:
+        # K~^T = P, i.e. K~[k, l] = P[l, k]: then (Q~ K~^T)[j, k] = (M P)[j, k]
+        return [(int(k), int(l)) for l, k in zip(*np.nonzero(P))]
+
+    def _decode_entry(self, j: int, i: int) -> tuple[int | None, Any]:
+        q = self._query(j, i) - self.colsum[i]  # ((exp(M P) - 1_{n x n}) V)[j, i]
+        return self._bit(q), q
+
+
+def oamv_hmv(M: Any, V: Any, P: Any, i: Any, **kwargs: Any) -> HMVResult:
+    """All three phases of DA Lemma 5.5 on one HMV instance."""
+    red = OAMVReduction(M, V, **kwargs)
+    red.phase2(P)
+    return red.phase3(i)
+
+
+# ------------------------------------------------------------------------------ Lemma 5.9
+class ODAMVReduction(_HMVReduction):
+    """DA Lemma 5.9 (seed 000, section 5.4; seed 003 Lemma C.5): HMV through normalized ODAMV."""
+
+    lemma = "DA-5.9"
+    normalize = True
+
+    def __init__(self, M: Any, V: Any, *, variant: str = "corrected", **kwargs: Any) -> None:
+        if variant not in ODAMV_VARIANTS:
+            raise ValueError(f"variant must be one of {ODAMV_VARIANTS}, got {variant!r}")
+        if variant.startswith("printed") and kwargs.get("kind", "sympy") != "sympy":
+            raise ValueError(f"variant={variant!r} (the printed decoding, kept for the erratum "
+                             "records) decides '> 0' / '= 0' exactly and needs kind='sympy'")
+        self.variant = variant
+        super().__init__(M, V, **kwargs)
+
+    def _initial(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        n = self.n
+        rows = 2 * n + (1 if self.variant == "general" else 0)
+        Q = np.zeros((rows, 2 * n), dtype=np.int64)
+        Q[:n, :n] = self.M
+        Q[:n, n:] = 1 - self.M  # M bar, so that every row of [M, M bar] has n ones
+        K = np.zeros((rows, 2 * n), dtype=np.int64)
+        V = np.zeros((rows, 2 * n), dtype=np.int64)
+        V[:n, :n] = self.V
+        if self.variant == "general":
+            V[2 * n, n] = 1  # zero key row 2n has logit 0 for every query: A[j, 2n] = 1
+        return Q, K, V
+
+    def _check_class(self, P: np.ndarray) -> None:
+        if self.variant == "corrected":
+            cols = P.sum(axis=0)
+            if (cols > 1).any():
+                k = int(np.argmax(cols > 1))
+                raise ValueError(
+                    f"P has {int(cols[k])} non-zeros in column {k}: the construction of DA Lemma 5.9 "
+                    "knows D~ only when every column of P has at most one non-zero (the paper takes "
+                    "P diagonal); use variant='general' for any P")
+
+    def _hint_updates(self, P: np.ndarray) -> list[tuple[int, int]]:
+        n = self.n
+        big = np.zeros((2 * n, 2 * n), dtype=np.int64)
+        big[:n, :n] = P
+        big[n:, n:] = P
+        return [(int(k), int(l)) for l, k in zip(*np.nonzero(big))]
+
+    def _D(self, j: int) -> Any:
+        """The diagonal entry D~[j] (j < n) the decoding uses."""
+        n, s = self.n, int(self.P.sum())
+        E = self._e()
+        if self.variant in ("printed", "printed-D"):
+            ntau = self._ntau()
+            return ntau * (E + 1)
+        return 2 * n + s * (E - 1)
+
+    def _e(self) -> Any:
+        if self.kind == "sympy":
+            return sympy.E
+        if self.kind == "mpmath":
+            return mpmath.e
+        return math.e
+
+    def _ntau(self) -> Any:
+        p, q = self.tau.numerator, self.tau.denominator
+        if self.kind == "sympy":
+            return sympy.Integer(self.n) ** sympy.Rational(p, q)
+        if self.kind == "mpmath":
+            return mpmath.power(self.n, mpmath.mpf(p) / q)
+        return float(self.n) ** (p / q)
+
+    def _decode_entry(self, j: int, i: int) -> tuple[int | None, Any]:
+        value = self._query(j, i)  # (D~^{-1} exp(Q~ K~^T) V~)[j, i]
+        if self.variant == "general":
+            inv_d = self._query(j, self.n)  # (D~^{-1} A V~)[j, n] = A[j, 2n] / D~[j] = 1 / D~[j]
+            q = value - self.colsum[i] * inv_d
+            if self.kind != "sympy":
+                q = q / inv_d
+            return self._bit(q), q
+        D = self._D(j)
+        if self.variant in ("printed", "printed-sub"):
+            # printed: (D~^{-1} exp(..) V~)[j, i] - (D~^{-1} V~)[j, i]
+            q = value - int(self.V[j, i]) / D
+        else:
+            q = value * D - self.colsum[i]
+        if self.variant.startswith("printed"):
+            s = exactsign.sign(q)  # the printed rule: > 0 -> 1, = 0 -> 0, nothing for < 0
+            return (None if s < 0 else s), q
+        return self._bit(q), q
+
+
+def odamv_hmv(M: Any, V: Any, P: Any, i: Any, **kwargs: Any) -> HMVResult:
+    """All three phases of DA Lemma 5.9 on one HMV instance."""
+    red = ODAMVReduction(M, V, **kwargs)
+    red.phase2(P)
+    return red.phase3(i)
+
+
+# ------------------------------------------------------------------------------ diagnostics
+def odamv_quantities(M: Any, V: Any, P: Any, *, structure: Callable[..., Any] | None = None
+                     ) -> dict[str, Any]:
+    """The quantities of Claims 5.10/5.11 and of the D~ statement, exactly, through the structure.
+
+    Builds the ODAMV instance of Lemma 5.9 for any Boolean ``P`` (no class or sparsity check),
+    with a ones column appended to ``V~`` at column ``n`` (free in the construction), runs the
+    unnormalized structure and reads ``E = exp(Q~ K~^T) V~`` (columns ``< n``) and
+    ``D~ = exp(Q~ K~^T) 1`` (column ``n``).  Returns sympy matrices ``AV`` (2n x n), ``D``
+    (length 2n) and ``X = D~^{-1} (exp(Q~ K~^T) - 1) V~`` restricted to the first ``n`` columns.
+    """
+    Mb = boolean_matrix(M, "M")
+    n = Mb.shape[0]
+    Vb = boolean_matrix(V, "V", n)
+    Pb = boolean_matrix(P, "P", n)
+    Q = np.zeros((2 * n, 2 * n), dtype=np.int64)
+    Q[:n, :n] = Mb
+    Q[:n, n:] = 1 - Mb
+    Vt = np.zeros((2 * n, 2 * n), dtype=np.int64)
+    Vt[:n, :n] = Vb
+    Vt[:, n] = 1
+    factory = structure if structure is not None else _default_structure()
+    st = factory(_convert(Q, "sympy"), _convert(np.zeros_like(Q), "sympy"), _convert(Vt, "sympy"),
+                 normalize=False)
+    big = np.zeros((2 * n, 2 * n), dtype=np.int64)
+    big[:n, :n] = Pb
+    big[n:, n:] = Pb
+    updates = 0
+    for l, k in zip(*np.nonzero(big)):
+        st.update_k(int(k), int(l), 1)
+        updates += 1
+    AV = [[st.query(j, i) for i in range(n)] for j in range(2 * n)]
+    D = [st.query(j, n) for j in range(2 * n)]
+    colsum = Vb.sum(axis=0)
+    X = [[(AV[j][i] - int(colsum[i])) / D[j] for i in range(n)] for j in range(2 * n)]
+    return {"AV": AV, "D": D, "X": X, "updates_k": updates, "queries": 2 * n * (n + 1)}
+
+
+def oamv_quantities(M: Any, V: Any, P: Any, *, structure: Callable[..., Any] | None = None
+                    ) -> dict[str, Any]:
+    """``Y = (exp(Q~ K~^T) - 1_{n x n}) V~`` of Claims 5.6/5.7 for any Boolean ``P``, exactly."""
+    Mb = boolean_matrix(M, "M")
+    n = Mb.shape[0]
+    Vb = boolean_matrix(V, "V", n)
+    Pb = boolean_matrix(P, "P", n)
+    factory = structure if structure is not None else _default_structure()
+    st = factory(_convert(Mb, "sympy"), _convert(np.zeros_like(Mb), "sympy"), _convert(Vb, "sympy"),
+                 normalize=False)
+    for l, k in zip(*np.nonzero(Pb)):
+        st.update_k(int(k), int(l), 1)
+    out = st.output()
+    colsum = Vb.sum(axis=0)
+    Y = [[out[j, i] - int(colsum[i]) for i in range(n)] for j in range(n)]
+    return {"AV": [[out[j, i] for i in range(n)] for j in range(n)], "Y": Y}
