@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from impl.elements import FLOAT64, as_matrix, as_scalar
+from impl.elements import FLOAT64, as_attention_inputs, as_scalar
 
 
 def attention(Q: Any, K: Any, V: Any, *, scale: Any = 1.0, block_rows: int | None = None) -> np.ndarray:
@@ -21,13 +21,7 @@ def attention(Q: Any, K: Any, V: Any, *, scale: Any = 1.0, block_rows: int | Non
     query rows at a time so that the ``n x m`` attention matrix never has to fit in memory.
     Raises ``ValueError``/``TypeError`` naming the argument on bad input.
     """
-    Qa, kind = as_matrix(Q, "Q")
-    Ka, _ = as_matrix(K, "K", kind=kind)
-    Va, _ = as_matrix(V, "V", kind=kind)
-    if Qa.shape[1] != Ka.shape[1]:
-        raise ValueError(f"Q and K must have the same number of columns, got {Qa.shape} and {Ka.shape}")
-    if Ka.shape[0] != Va.shape[0]:
-        raise ValueError(f"K and V must have the same number of rows, got {Ka.shape} and {Va.shape}")
+    Qa, Ka, Va, kind = as_attention_inputs(Q, K, V)
     s = as_scalar(scale, "scale", kind)
     if block_rows is not None and (isinstance(block_rows, bool) or not isinstance(block_rows, int) or block_rows < 1):
         raise ValueError(f"block_rows must be a positive integer, got {block_rows!r}")
@@ -44,5 +38,8 @@ def attention(Q: Any, K: Any, V: Any, *, scale: Any = 1.0, block_rows: int | Non
             raise ValueError("the logits scale * Q K^T overflow float64; rescale Q or K")
         M -= M.max(axis=1, keepdims=True)
         A = np.exp(M)
-        out[lo:lo + step] = (A @ Va) / A.sum(axis=1)[:, None]
+        A /= A.sum(axis=1)[:, None]
+        # normalised weights first: every partial sum of the convex combination stays within
+        # max|V|, so V entries up to the float64 limit give a finite answer
+        out[lo:lo + step] = A @ Va
     return out

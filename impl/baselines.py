@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from impl.attention import attention
-from impl.elements import FLOAT64, as_index, as_qkv, as_scalar
+from impl.elements import FLOAT64, as_index, as_qkv, as_scalar, check_value_entry
 from impl.expkernel import ExpKernel
 from impl.ledger import Ledger
 from impl.threshold import validate_a
@@ -82,8 +82,7 @@ class EagerAttention:
         j = as_index(j, "j", self.d)
         value = as_scalar(delta, "delta", self.kind)
         new = self.V[i, j] + value
-        if self.kind is FLOAT64 and not np.isfinite(new):
-            raise ValueError(f"V[{i}, {j}] + delta overflows float64")
+        check_value_entry(new, f"V[{i}, {j}] + delta", self.kind)
         self.ledger.begin("update_v")
         self.C[:, j] += self.kernel.A[:, i] * (new - self.V[i, j])
         self.V[i, j] = new
@@ -157,6 +156,8 @@ class NaiveAttention:
         i = as_index(i, "i", self.n)
         j = as_index(j, "j", self.d)
         new = M[i, j] + as_scalar(delta, "delta", self.kind)
+        if name == "V":
+            check_value_entry(new, f"V[{i}, {j}] + delta", self.kind)
         if self.kind is FLOAT64:
             if not np.isfinite(new):
                 raise ValueError(f"{name}[{i}, {j}] + delta overflows float64")

@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from impl.elements import FLOAT64, as_index, as_qkv, as_scalar
+from impl.elements import as_index, as_qkv, as_scalar, check_value_entry
 from impl.expkernel import ExpKernel
 from impl.ledger import Ledger
 from impl.threshold import lazy_threshold, validate_a
@@ -72,7 +72,7 @@ class DynamicAttention:
         self.ledger.gemm(n, n, d)
         self.ledger.touch(3 * n * d)
         T = self.threshold
-        self.pk_cols = kind.zeros((n, T))
+        self.pk_cols = kind.zeros((n, T), order="F")   # a column per pending key update
         self.pk_keys = np.zeros(T, dtype=np.intp)
         self.ck = 0
         self.pv_rows = np.zeros(T, dtype=np.intp)
@@ -121,8 +121,7 @@ class DynamicAttention:
         i = as_index(i, "i", self.n)
         j = as_index(j, "j", self.d)
         value = as_scalar(delta, "delta", self.kind)
-        if self.kind is FLOAT64 and not np.isfinite(self._current_v(i, j) + value):
-            raise ValueError(f"V[{i}, {j}] + delta overflows float64")
+        check_value_entry(self._current_v(i, j) + value, f"V[{i}, {j}] + delta", self.kind)
         self.ledger.begin("update_v", self.pending)
         # the overflow check over the pending entries, then three stores
         self.ledger.charge(3 * self.cv + 1, 0, 9 * self.cv + 6)
@@ -194,14 +193,14 @@ class DynamicAttention:
     def _pending_product(self) -> np.ndarray:
         ck, cv = self.ck, self.cv
         n, d = self.n, self.d
-        self.ledger.touch(n * (ck + cv) + (ck + cv) * d + ck * d)   # stack the pending lists
-        self.ledger.gemm(n, ck + cv, d)           # one product (Fact 2.1)
-        left = np.concatenate([self.pk_cols[:, :ck], self.kernel.A[:, self.pv_rows[:cv]]], axis=1)
-        right = self.kind.zeros((ck + cv, self.d))
-        right[:ck] = self.V0[self.pk_keys[:ck]]
+        self.ledger.touch(n * cv + (ck + cv) * d + ck * d)   # gather the pending lists
+        self.ledger.gemm(n, ck + cv, d)           # Fact 2.1: [PK | A[:, rows]] [V0[keys]; dV]
+        # the product of the stacked lists, as its two blocks (no copy of the n x ck block)
+        right = self.kind.zeros((cv, d))
         # each pending value update has its own row, so repeated (row, col) pairs add up
-        right[ck + np.arange(cv), self.pv_cols[:cv]] = self.pv_delta[:cv]
-        return left @ right
+        right[np.arange(cv), self.pv_cols[:cv]] = self.pv_delta[:cv]
+        out = self.pk_cols[:, :ck] @ self.V0[self.pk_keys[:ck]]
+        return out + self.kernel.A[:, self.pv_rows[:cv]] @ right
 
     def _current_v(self, i: int, j: int) -> Any:
         cv = self.cv

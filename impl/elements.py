@@ -37,9 +37,9 @@ class Kind:
     def dtype(self) -> Any:
         return np.float64 if self.name == "float64" else object
 
-    def zeros(self, shape: tuple[int, ...]) -> np.ndarray:
+    def zeros(self, shape: tuple[int, ...], order: str = "C") -> np.ndarray:
         if self.name == "float64":
-            return np.zeros(shape)
+            return np.zeros(shape, order=order)
         out = np.empty(shape, dtype=object)
         out.fill(self.scalar(0))
         return out
@@ -137,6 +137,17 @@ def as_matrix(x: Any, name: str, *, kind: Kind | None = None) -> tuple[np.ndarra
     return arr, elem_kind
 
 
+#: the maintained sums C = A V of the dynamic structures hold up to n e^64 |V| (impl.expkernel
+#: keeps A <= e^64), so float64 value entries are limited to this magnitude there
+V_LIMIT = 1e250
+
+
+def check_value_entry(x: Any, name: str, kind: Kind) -> None:
+    if kind is FLOAT64 and not abs(x) <= V_LIMIT:
+        raise ValueError(f"{name} must be at most {V_LIMIT:g} in magnitude (the maintained sums "
+                         f"A V must stay finite in float64), got {x!r}")
+
+
 def as_qkv(Q: Any, K: Any, V: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, Kind]:
     """Validate the three ``n x d`` matrices of a dynamic structure (private copies, one kind)."""
     Qa, kind = as_matrix(Q, "Q")
@@ -144,6 +155,20 @@ def as_qkv(Q: Any, K: Any, V: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
     Va, _ = as_matrix(V, "V", kind=kind)
     if Qa.shape != Ka.shape or Ka.shape != Va.shape:
         raise ValueError(f"Q, K and V must all be n x d, got {Qa.shape}, {Ka.shape}, {Va.shape}")
+    if kind is FLOAT64:
+        check_value_entry(float(np.max(np.abs(Va))), "every entry of V", kind)
+    return Qa, Ka, Va, kind
+
+
+def as_attention_inputs(Q: Any, K: Any, V: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, Kind]:
+    """Validate ``Q`` (n x d), ``K`` (m x d), ``V`` (m x e) for static attention (private copies)."""
+    Qa, kind = as_matrix(Q, "Q")
+    Ka, _ = as_matrix(K, "K", kind=kind)
+    Va, _ = as_matrix(V, "V", kind=kind)
+    if Qa.shape[1] != Ka.shape[1]:
+        raise ValueError(f"Q and K must have the same number of columns, got {Qa.shape} and {Ka.shape}")
+    if Ka.shape[0] != Va.shape[0]:
+        raise ValueError(f"K and V must have the same number of rows, got {Ka.shape} and {Va.shape}")
     return Qa, Ka, Va, kind
 
 

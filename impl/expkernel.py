@@ -49,7 +49,9 @@ class ExpKernel:
         self.ledger = ledger if ledger is not None else Ledger(enabled=False)
         self.kind = kind
         self.scale = scale
-        self.Q = Q
+        # key updates read column j of Q and write column i of M and A: float64 keeps those three
+        # column-major, so that each such access is contiguous (row access is the rare case)
+        self.Q = np.asfortranarray(Q) if kind is FLOAT64 else Q
         self.K = K
         with np.errstate(over="ignore", invalid="ignore"):
             M = (Q @ K.T) * scale
@@ -59,6 +61,8 @@ class ExpKernel:
         n = Q.shape[0]
         self.s = M.max(axis=1) if kind.shifted else kind.zeros((n,))
         self.A = kind.exp(M - self.s[:, None]) if kind.shifted else kind.exp(M)
+        if kind is FLOAT64:
+            self.M, self.A = np.asfortranarray(self.M), np.asfortranarray(self.A)
         self.D = self.A.sum(axis=1)
         self.W = self.D.copy() if kind.shifted else None
         n, d = Q.shape
@@ -103,10 +107,12 @@ class ExpKernel:
         i = upd.i
         n = self.n
         if self.kind.shifted:
-            raised = np.flatnonzero(upd.m_col - self.s > HEADROOM)
-            if raised.size:
+            new_col = upd.m_col - self.s
+            if new_col.max() > HEADROOM:
+                raised = np.flatnonzero(new_col > HEADROOM)
                 self._rescale(raised, upd.m_col[raised])
-            new_col = self.kind.exp(upd.m_col - self.s)
+                new_col = upd.m_col - self.s
+            np.exp(new_col, out=new_col)
         else:
             new_col = self.kind.exp(upd.m_col)
         # the new logit column (Algorithm 2 line 5), the headroom test and shift (float64), n
@@ -161,7 +167,10 @@ class ExpKernel:
         if self.W is None:
             return np.empty(0, dtype=np.intp)
         self.ledger.charge(2 * self.n, 0, 6 * self.n)
-        return np.flatnonzero(~(self.W <= REFRESH_RATIO * self.D))
+        ok = self.W <= REFRESH_RATIO * self.D
+        if ok.all():
+            return np.empty(0, dtype=np.intp)
+        return np.flatnonzero(~ok)
 
     def refresh_rows(self, rows: np.ndarray) -> None:
         """Re-evaluate rows of ``M``, ``s``, ``A``, ``D``, ``W`` exactly from ``Q`` and ``K``."""

@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from impl.elements import FLOAT64, as_matrix, as_scalar
+from impl.elements import FLOAT64, as_attention_inputs, as_scalar
 from impl.poly.expoly import ExpPolynomial, exp_polynomial, validate_radius_eps
 from impl.poly.features import monomials, paper_rank, rank, weights
 
@@ -63,16 +63,10 @@ def _float_up(q: Fraction) -> float:
 
 
 def _validate(Q: Any, K: Any, V: Any, eps: Any, B: Any, scale: Any):
-    Qa, kind = as_matrix(Q, "Q")
+    Qa, Ka, Va, kind = as_attention_inputs(Q, K, V)
     if kind is not FLOAT64:
         raise TypeError("poly_attention works on float64 arrays (Q holds "
                         f"{kind.name} numbers); use impl.attention for exact kinds")
-    Ka, _ = as_matrix(K, "K", kind=kind)
-    Va, _ = as_matrix(V, "V", kind=kind)
-    if Qa.shape[1] != Ka.shape[1]:
-        raise ValueError(f"Q and K must have the same number of columns, got {Qa.shape} and {Ka.shape}")
-    if Ka.shape[0] != Va.shape[0]:
-        raise ValueError(f"K and V must have the same number of rows, got {Ka.shape} and {Va.shape}")
     d = Qa.shape[1]
     validate_radius_eps(1.0, eps)
     qmax, kmax = float(np.max(np.abs(Qa))), float(np.max(np.abs(Ka)))
@@ -128,11 +122,15 @@ def poly_attention_report(
     for lo in range(0, n, step):
         hi = min(lo + step, n)
         M1 = monomials(Qa[lo:hi], g, out=buf[:, :hi - lo] if hi - lo == step else None)
-        Z = M1 @ Wr
+        with np.errstate(over="ignore", invalid="ignore"):
+            Z = M1 @ Wr
         w[lo:hi] = Z[:, 0]
         out[lo:hi] = Z[:, 1:] / Z[:, :1]
         if S is not None:
             S[lo:hi] = np.abs(M1) @ absW
+    if not np.all(np.isfinite(out)):
+        raise ValueError("V is too large: the sums U2^T V overflow float64 (found by the hostile-input "
+                         "survey: entries near 1e298); rescale V")
     if not (np.all(np.isfinite(w)) and np.all(w > 0)):
         raise ValueError(
             "float64 cancellation: a row sum of U1 U2^T came out <= 0; the logits' range "

@@ -22,6 +22,8 @@ from typing import Any
 
 import numpy as np
 
+from impl.elements import FLOAT64, as_scalar
+
 from impl.poly import approximants as ap
 from impl.poly.bounds import as_formula, minimal_degree_lower_bound, relative_error_lower_bound
 from impl.poly.certify import Certificate, certify
@@ -34,6 +36,9 @@ AS_CONSTANT = 1.641
 SEARCH_SPAN = 8
 #: the largest degree exp_polynomial will build
 MAX_DEGREE = 400
+#: e^-x underflows float64 near x = 745; relative error is meaningless beyond (found by the
+#: hostile-input survey: radius 1e308 overflowed the precision estimate)
+MAX_RADIUS = 700.0
 
 
 @dataclass(frozen=True)
@@ -77,12 +82,12 @@ class ExpPolynomial:
 
 
 def validate_radius_eps(radius: Any, eps: Any) -> tuple[float, float]:
-    for name, v in (("radius", radius), ("eps", eps)):
-        if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.integer, np.floating)):
-            raise TypeError(f"{name} must be a real number, got {type(v).__name__}")
-    r, e = float(radius), float(eps)
+    r, e = as_scalar(radius, "radius", FLOAT64), as_scalar(eps, "eps", FLOAT64)
     if not math.isfinite(r) or r <= 0:
         raise ValueError(f"radius must be a finite number > 0, got {radius!r}")
+    if r > MAX_RADIUS:
+        raise ValueError(f"radius={radius!r} is beyond {MAX_RADIUS:g}: e^-radius underflows float64 there, "
+                         "so no float64 polynomial has a relative error below 1 on [-radius, radius]")
     if not math.isfinite(e) or not 0 < e < 1:
         raise ValueError(f"eps must lie in (0, 1), got {eps!r}")
     return r, e
@@ -98,8 +103,12 @@ def _build(method: str, radius: float, g: int, eps: float) -> list[Any]:
 
 def _taylor_error_estimate(radius: float, g: int) -> float:
     """Relative error of the Taylor truncation at x = -R (its worst point)."""
-    tail = sum(radius ** k / math.factorial(k) for k in range(g + 1, g + 60))
-    return math.exp(radius) * tail
+    # in logs: radius ** k overflows float for radius beyond ~1e2 at these k
+    logs = [k * math.log(radius) - math.lgamma(k + 1) + radius for k in range(g + 1, g + 60)]
+    top = max(logs)
+    if top > 700:
+        return math.inf
+    return math.exp(top) * sum(math.exp(v - top) for v in logs)
 
 
 def predicted_degree(radius: float, eps: float) -> int:
@@ -163,8 +172,27 @@ def _search(radius: float, eps: float, degrees: range, g_lb: int) -> tuple[ExpPo
     return None, best_floor
 
 
+#: eps this far below the float64 floor is refused before any search (a search at such eps would
+#: certify high degrees for minutes and then refuse anyway: eps = 5e-324 at radius 0.25 took 125 s)
+FLOOR_MARGIN = 8.0
+
+
+def _refuse(radius: float, eps: float, best_floor: float) -> ValueError:
+    return ValueError(
+        f"float64 coefficients cannot reach eps={eps:g} at radius={radius:g}: the best relative "
+        f"error reached with float64 coefficients is {best_floor:.3g} (the float64 floor at this "
+        f"radius; rounding a coefficient costs about 2^-53 e^(2 radius) = "
+        f"{2.0 ** -53 * math.exp(2 * radius):.2g} relative error near x = -radius before "
+        f"compensation); use a larger eps or a smaller radius"
+    )
+
+
 @lru_cache(maxsize=256)
 def _exp_polynomial(radius: float, eps: float) -> ExpPolynomial:
+    if eps < 1e-15:
+        floor, _ = float64_floor(radius)
+        if eps * FLOOR_MARGIN < floor:
+            raise _refuse(radius, eps, floor)
     g_lb = minimal_degree_lower_bound(radius, eps, cap=MAX_DEGREE)
     if g_lb >= MAX_DEGREE:
         raise ValueError(f"radius={radius} with eps={eps} needs degree > {MAX_DEGREE}")
@@ -178,13 +206,7 @@ def _exp_polynomial(radius: float, eps: float) -> ExpPolynomial:
         if found is not None:
             return found
     best_floor = min(best_floor, floor)
-    raise ValueError(
-        f"float64 coefficients cannot reach eps={eps:g} at radius={radius:g}: the best relative "
-        f"error reached with float64 coefficients is {best_floor:.3g} (the float64 floor at this "
-        f"radius; rounding a coefficient costs about 2^-53 e^(2 radius) = "
-        f"{2.0 ** -53 * math.exp(2 * radius):.2g} relative error near x = -radius before "
-        f"compensation); use a larger eps or a smaller radius"
-    )
+    raise _refuse(radius, eps, best_floor)
 
 
 def exp_polynomial(radius: float, eps: float) -> ExpPolynomial:

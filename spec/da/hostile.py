@@ -1,4 +1,5 @@
-"""Hostile input for every public entry point of the DA structures and of ``impl.attention``.
+"""Hostile input for every public entry point: the DA structures, ``impl.attention`` and
+``impl.poly`` (``exp_polynomial``, ``poly_attention``).
 
 Each generated call either computes the right answer or raises a documented exception
 (``TypeError``, ``ValueError``, ``IndexError``; ``NotImplementedError`` for ``update_q`` of the
@@ -18,6 +19,7 @@ import numpy as np
 from impl.attention import attention
 from impl.baselines import EagerAttention, NaiveAttention
 from impl.dynamic import DynamicAttention
+from impl.poly import exp_polynomial, poly_attention
 from impl.literal import APPENDIX_DEFECTS, V1_DEFECTS, PaperAppendixAttention, PaperV1Attention
 from spec.registry import Counterexample
 
@@ -104,6 +106,12 @@ def run_call(call: dict[str, Any], tally: Counter) -> None:
     """Perform one hostile call; count it; raise Counterexample on a crash."""
     target, method = call["target"], call["method"]
     tally["tried"] += 1
+    if target == "exp_polynomial":
+        _run_exp_polynomial(call, tally)
+        return
+    if target == "poly_attention":
+        _run_poly_attention(call, tally)
+        return
     if target == "attention":
         try:
             got = attention(*call["matrices"])
@@ -174,6 +182,47 @@ def run_call(call: dict[str, Any], tally: Counter) -> None:
     tally["accepted"] += 1
 
 
+def _guarded(fn: Any, call: dict[str, Any], tally: Counter) -> Any:
+    """Run ``fn``; a documented exception counts as a clean refusal (returns None)."""
+    try:
+        return fn()
+    except DOCUMENTED:
+        tally["rejected"] += 1
+        return None
+    except Exception as exc:  # noqa: BLE001
+        tally["crashed"] += 1
+        raise Counterexample(f"{call['target']} crashed", call=repr(call),
+                             error=f"{type(exc).__name__}: {exc}") from exc
+
+
+def _run_exp_polynomial(call: dict[str, Any], tally: Counter) -> None:
+    poly = _guarded(lambda: exp_polynomial(*call["args"]), call, tally)
+    if poly is None:
+        return
+    radius, eps = (float(np.asarray(x).item()) for x in call["args"])
+    if not (poly.certified_error <= eps and poly.positive):
+        tally["crashed"] += 1
+        raise Counterexample("exp_polynomial accepted but its certificate misses eps", call=repr(call))
+    tally["accepted"] += 1
+
+
+def _run_poly_attention(call: dict[str, Any], tally: Counter) -> None:
+    # B = 3 bounds the valid matrices drawn here: the certificate radius is then fixed (and
+    # memoized), and larger entries must be refused with a message naming B
+    got = _guarded(lambda: poly_attention(*call["matrices"], B=3.0), call, tally)
+    if got is None:
+        return
+    Q, K, V = (np.asarray(m, dtype=np.float64) for m in call["matrices"])
+    exact = attention(Q, K, V, scale=1.0 / Q.shape[1])
+    # AS Lemmas 3.5-3.6 with eps = 1e-6 (the default): error <= 2 eps / (1 - eps) ||V|| < 3e-6 ||V||;
+    # float64 rounding at these sizes is below 1e-10 ||V|| (docs/poly.md, measured floor)
+    bound = 3e-6 * float(np.max(np.abs(V))) + 1e-10 * float(np.max(np.abs(V)))
+    if not (np.isfinite(got).all() and float(np.max(np.abs(got - exact))) <= bound):
+        tally["crashed"] += 1
+        raise Counterexample("poly_attention accepted but its answer is off", call=repr(call))
+    tally["accepted"] += 1
+
+
 def calls() -> Any:
     from hypothesis import strategies as st
 
@@ -190,7 +239,19 @@ def calls() -> Any:
                       st.one_of(st.floats(allow_nan=True), hostile_scalars()))
     att = st.builds(lambda q, k, v: {"target": "attention", "method": "call", "matrices": (q, k, v)},
                     hostile_matrices(), hostile_matrices(), hostile_matrices())
-    return st.one_of(updates, queries, others, inits, att)
+    poly = st.builds(lambda q, k, v: {"target": "poly_attention", "method": "call", "matrices": (q, k, v)},
+                     hostile_matrices(), hostile_matrices(), hostile_matrices())
+    # exp_polynomial: special values and non-numbers; random large radii would only exercise the
+    # (slow, correct) degree search before the refusal that AS-2.2 already checks
+    odd = st.one_of(st.text(max_size=3), st.none(), st.just(_Opaque()), st.booleans(),
+                    st.complex_numbers(), st.integers(-10**400, 10**400).filter(lambda x: abs(x) > 10**300),
+                    st.sampled_from([np.float32(1.5), np.int64(3), np.bool_(True), np.array([1.0, 2.0])]))
+    radius = st.one_of(odd, st.sampled_from([float("nan"), float("inf"), -float("inf"), 0.0, -1.0,
+                                             5e-324, 1e308, 0.25, 1.0, 2.0, 4.0]))
+    eps = st.one_of(odd, st.sampled_from([float("nan"), 0.0, 1.0, 1.5, -0.1, 5e-324, 0.5, 1e-2, 1e-6]))
+    expoly = st.builds(lambda r, e: {"target": "exp_polynomial", "method": "call", "args": (r, e)},
+                       radius, eps)
+    return st.one_of(updates, queries, others, inits, att, poly, expoly)
 
 
 def hostile_input_survey(profile: str) -> dict[str, Any]:
