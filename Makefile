@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PROFILE ?= quick
 JOBS ?= 2
 
-.PHONY: report test venv clean
+.PHONY: report test venv clean bench
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -19,8 +19,17 @@ venv: $(STAMP)
 report: $(STAMP)
 	$(PY) -m proofs_checks run --profile $(PROFILE) --jobs $(JOBS) --out docs/report
 
+bench: $(STAMP)
+	$(PY) -m benchmarks.run_all
+
 test: $(STAMP)
 	HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q
 
 clean:
 	rm -rf $(VENV) .hypothesis .pytest_cache
+
+# Mutation testing of impl/ with the spec checks as the killing suite (slow: tens of minutes;
+# never part of `make test`). Writes benchmarks/mutation_results.json, which the report shows.
+.PHONY: mutation
+mutation: $(STAMP)
+	$(PY) tools/mutation.py --jobs $(JOBS)

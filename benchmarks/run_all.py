@@ -1,0 +1,122 @@
+"""``make bench``: run the benchmarks and write the report's measurement files.
+
+    python -m benchmarks.run_all [--only dynamic poly real] [--quick] [--threads N]
+
+writes ``benchmarks/results.json`` (dynamic maintenance, polynomial attention against FAVOR+ and
+the Taylor map) and ``benchmarks/real_results.json`` (all-MiniLM-L6-v2; skipped with a message
+when the ``[real]`` extra is missing).  BLAS runs single-threaded by default: the machine's cores
+are shared, and multi-threaded OpenBLAS on a busy core makes small products erratic (a
+(4096 x 64)(64 x 64) product was measured 15x slower with two threads than with one under load).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+import traceback
+from pathlib import Path
+
+from benchmarks import ROOT, THREAD_VARS, log
+
+
+def _parse(argv: list[str] | None) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(prog="python -m benchmarks.run_all", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--only", nargs="+", choices=["dynamic", "poly", "real"], default=["dynamic", "poly", "real"])
+    ap.add_argument("--quick", action="store_true", help="tiny sizes (a smoke run, figures meaningless)")
+    ap.add_argument("--threads", type=int, default=1, help="BLAS threads (default 1; 0 leaves the default)")
+    ap.add_argument("--out", default=str(ROOT / "results.json"))
+    ap.add_argument("--real-out", default=str(ROOT / "real_results.json"))
+    return ap.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parse(argv)
+    if args.threads > 0:
+        if "numpy" in sys.modules:
+            log("note: numpy was imported before the BLAS thread count could be set")
+        for v in THREAD_VARS:
+            os.environ[v] = str(args.threads)
+    import json
+
+    from benchmarks import machine, write_sections
+
+    mach = machine()
+    t0 = time.perf_counter()
+    failed: list[str] = []
+    only = set(args.only)
+
+    def save(new_sections: list, key: str, raw_part: dict) -> None:
+        """Merge into results.json now, so that a later failure loses nothing."""
+        path = Path(args.out)
+        old_sections, old_raw = [], {}
+        if path.exists():
+            try:
+                data = json.loads(path.read_text())
+                old_sections, old_raw = data["sections"], data.get("raw", {})
+            except (OSError, ValueError, KeyError, TypeError):
+                pass
+        ids = {s["id"] for s in new_sections}
+        kept = [s for s in old_sections if s["id"] not in ids and s["id"] in keep_ids]
+        raw = {k: v for k, v in old_raw.items() if k in keep_raw}
+        raw[key] = raw_part
+        keep_ids.update(ids)
+        keep_raw.add(key)
+        write_sections(path, kept + new_sections, machine=mach, raw=raw)
+        log(f"wrote {path}")
+
+    # a partial run (--only) keeps the other benchmark's sections from the previous run
+    keep_ids: set = set()
+    keep_raw: set = set()
+    if only != {"dynamic", "poly", "real"} and Path(args.out).exists():
+        try:
+            data = json.loads(Path(args.out).read_text())
+            keep_ids = {s["id"] for s in data["sections"]}
+            keep_raw = set(data.get("raw", {}))
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+
+    for name in ("dynamic", "poly"):
+        if name not in only:
+            continue
+        t = time.perf_counter()
+        try:
+            if name == "dynamic":
+                from benchmarks import dynamic_bench as mod
+
+                cfg = mod.DynamicConfig()
+                if args.quick:
+                    cfg = mod.DynamicConfig(ns=(256, 512), repeats=2, min_ops=200, max_ops={256: 400, 512: 400},
+                                            naive_direct_n=256, naive_direct_ops=40, headline_n=512)
+            else:
+                from benchmarks import poly_compare as mod
+
+                cfg = mod.PolyConfig.quick() if args.quick else mod.PolyConfig()
+            res = mod.run(cfg)
+            save(mod.sections(res, mach), name, res)
+        except Exception:  # report and go on with the other benchmarks
+            failed.append(name)
+            log(f"{name}: FAILED\n{traceback.format_exc()}")
+        log(f"{name}: {time.perf_counter() - t:.0f} s")
+    if "real" in only:
+        t = time.perf_counter()
+        try:
+            from benchmarks import real_report
+
+            cfg = real_report.RealConfig.quick() if args.quick else real_report.RealConfig()
+            real = real_report.run(cfg)
+            if real is None:
+                log(f"real: skipped ({real_report.SKIP_REASON[0]})")
+            else:
+                write_sections(Path(args.real_out), real_report.sections(real, mach), machine=mach, raw=real)
+                log(f"wrote {args.real_out} ({time.perf_counter() - t:.0f} s)")
+        except Exception:
+            failed.append("real")
+            log(f"real: FAILED\n{traceback.format_exc()}")
+    log(f"total {time.perf_counter() - t0:.0f} s" + (f"; FAILED: {', '.join(failed)}" if failed else ""))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
