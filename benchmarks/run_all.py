@@ -23,7 +23,8 @@ from benchmarks import ROOT, THREAD_VARS, log
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.run_all", description=__doc__.split("\n\n")[0])
-    ap.add_argument("--only", nargs="+", choices=["dynamic", "poly", "real"], default=["dynamic", "poly", "real"])
+    ap.add_argument("--only", nargs="+", choices=["dynamic", "poly", "poly-exact", "real"],
+                    default=["dynamic", "poly", "poly-exact", "real"])
     ap.add_argument("--quick", action="store_true", help="tiny sizes (a smoke run, figures meaningless)")
     ap.add_argument("--threads", type=int, default=1, help="BLAS threads (default 1; 0 leaves the default)")
     ap.add_argument("--out", default=str(ROOT / "results.json"))
@@ -69,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     # a partial run (--only) keeps the other benchmark's sections from the previous run
     keep_ids: set = set()
     keep_raw: set = set()
-    if only != {"dynamic", "poly", "real"} and Path(args.out).exists():
+    if only != {"dynamic", "poly", "poly-exact", "real"} and Path(args.out).exists():
         try:
             data = json.loads(Path(args.out).read_text())
             keep_ids = {s["id"] for s in data["sections"]}
@@ -99,6 +100,16 @@ def main(argv: list[str] | None = None) -> int:
             failed.append(name)
             log(f"{name}: FAILED\n{traceback.format_exc()}")
         log(f"{name}: {time.perf_counter() - t:.0f} s")
+    if "poly-exact" in only:   # AS Algorithm 1 against exact attention: benchmarks/poly_results.json
+        t = time.perf_counter()
+        try:
+            from benchmarks import poly_vs_exact
+
+            poly_vs_exact.main(["--repeats", "1"] if args.quick else [])
+        except Exception:
+            failed.append("poly-exact")
+            log(f"poly-exact: FAILED\n{traceback.format_exc()}")
+        log(f"poly-exact: {time.perf_counter() - t:.0f} s")
     if "real" in only:
         t = time.perf_counter()
         try:
