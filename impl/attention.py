@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from impl.elements import FLOAT64, as_attention_inputs, as_scalar
+from impl.elements import FLOAT64, as_attention_inputs, as_scalar, power_of_two_scale
 
 
 def attention(Q: Any, K: Any, V: Any, *, scale: Any = 1.0, block_rows: int | None = None) -> np.ndarray:
@@ -30,6 +30,7 @@ def attention(Q: Any, K: Any, V: Any, *, scale: Any = 1.0, block_rows: int | Non
         D = A.sum(axis=1)
         return (A @ Va) / D[:, None]
     step = Qa.shape[0] if block_rows is None else block_rows
+    v_scale = power_of_two_scale(Va)
     out = np.empty((Qa.shape[0], Va.shape[1]))
     for lo in range(0, Qa.shape[0], step):
         with np.errstate(over="ignore", invalid="ignore"):
@@ -38,8 +39,7 @@ def attention(Q: Any, K: Any, V: Any, *, scale: Any = 1.0, block_rows: int | Non
             raise ValueError("the logits scale * Q K^T overflow float64; rescale Q or K")
         M -= M.max(axis=1, keepdims=True)
         A = np.exp(M)
-        A /= A.sum(axis=1)[:, None]
-        # normalised weights first: every partial sum of the convex combination stays within
-        # max|V|, so V entries up to the float64 limit give a finite answer
-        out[lo:lo + step] = A @ Va
+        # V scaled by a power of two (exactly) to max|V| <= 1: with A <= 1 the sums stay within
+        # m, so neither V entries near 1e308 overflow nor subnormal ones lose their bits
+        out[lo:lo + step] = ((A @ (Va / v_scale)) / A.sum(axis=1)[:, None]) * v_scale
     return out

@@ -137,6 +137,16 @@ def as_matrix(x: Any, name: str, *, kind: Kind | None = None) -> tuple[np.ndarra
     return arr, elem_kind
 
 
+def power_of_two_scale(V: np.ndarray) -> float:
+    """A power of two ``m`` with ``1 <= max|V| / m < 2`` (1.0 for V = 0): dividing by it is exact,
+    and ``m`` stays finite even for ``max|V|`` near the float64 limit (2^1023 <= m is avoided)."""
+    top = float(np.max(np.abs(V)))
+    if top == 0.0:
+        return 1.0
+    _, exponent = math.frexp(top)          # top = mantissa * 2^exponent, mantissa in [0.5, 1)
+    return math.ldexp(1.0, exponent - 1)
+
+
 #: the maintained sums C = A V of the dynamic structures hold up to n e^64 |V| (impl.expkernel
 #: keeps A <= e^64), so float64 value entries are limited to this magnitude there
 V_LIMIT = 1e250

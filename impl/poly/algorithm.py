@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from impl.elements import FLOAT64, as_attention_inputs, as_scalar
+from impl.elements import FLOAT64, as_attention_inputs, as_scalar, power_of_two_scale
 from impl.poly.expoly import ExpPolynomial, exp_polynomial, validate_radius_eps
 from impl.poly.features import monomials, paper_rank, rank, weights
 
@@ -101,7 +101,9 @@ def poly_attention_report(
     buf = np.empty((r, step))
     # pass 1: M2^T [1 | V] over row blocks of K (M2 = monomials of K, U2 = M2), and |M2|^T 1
     e = Va.shape[1]
-    ones_V = np.hstack([np.ones((Ka.shape[0], 1)), Va])
+    # V scaled by a power of two (exactly) so that max|V| <= 1: no overflow, no subnormal loss
+    v_scale = power_of_two_scale(Va)
+    ones_V = np.hstack([np.ones((Ka.shape[0], 1)), Va / v_scale])
     Wr = np.zeros((r, 1 + e))
     absW = np.zeros(r) if with_abs_sums else None
     for lo in range(0, Ka.shape[0], step):
@@ -128,6 +130,7 @@ def poly_attention_report(
         out[lo:hi] = Z[:, 1:] / Z[:, :1]
         if S is not None:
             S[lo:hi] = np.abs(M1) @ absW
+    out *= v_scale
     if not np.all(np.isfinite(out)):
         raise ValueError("V is too large: the sums U2^T V overflow float64 (found by the hostile-input "
                          "survey: entries near 1e298); rescale V")
