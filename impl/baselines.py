@@ -38,11 +38,7 @@ class EagerAttention:
         scale = as_scalar(scale, "scale", kind)
         self.ledger = Ledger(enabled=ledger)
         self.ledger.begin("init")
-        try:
-            self.kernel = ExpKernel(Qa, Ka, scale, kind, self.ledger)
-        except BaseException:
-            self.ledger.abort()
-            raise
+        self.kernel = ExpKernel(Qa, Ka, scale, kind, self.ledger)   # a failed init leaves no object
         self.V = Va
         self.C = self.kernel.A @ Va
         self.kernel.row_scaled.append(self.C)

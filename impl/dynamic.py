@@ -62,11 +62,7 @@ class DynamicAttention:
         scale = as_scalar(scale, "scale", kind)
         self.ledger = Ledger(enabled=ledger)
         self.ledger.begin("init")
-        try:
-            self.kernel = ExpKernel(Qa, Ka, scale, kind, self.ledger)
-        except BaseException:
-            self.ledger.abort()
-            raise
+        self.kernel = ExpKernel(Qa, Ka, scale, kind, self.ledger)   # a failed init leaves no object
         self.V0 = Va
         self.C = self.kernel.A @ Va
         self.ledger.gemm(n, n, d)
