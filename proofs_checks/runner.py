@@ -16,7 +16,8 @@ from proofs_checks.results import lemma_status
 from spec.registry import SEEDS, Lemma, load_all
 
 #: fields that hold wall-clock figures; everything else is deterministic under "quick"
-TIMING_FIELDS = ("seconds", "started", "finished", "duration_s")
+#: (CrossHair's paths explored and verdicts depend on the machine's speed: its budget is time)
+TIMING_FIELDS = ("seconds", "started", "finished", "duration_s", "paths_explored", "crosshair_verdicts")
 
 PACKAGES = ("numpy", "sympy", "mpmath", "hypothesis", "crosshair-tool", "hypothesis-crosshair",
             "rich", "matplotlib", "jinja2")
