@@ -114,14 +114,9 @@ def run_call(call: dict[str, Any], tally: Counter) -> None:
         _run_poly_attention(call, tally)
         return
     if target == "attention":
-        try:
-            got = attention(*call["matrices"])
-        except DOCUMENTED:
-            tally["rejected"] += 1
+        got = _guarded(lambda: attention(*call["matrices"]), call, tally)
+        if got is None:
             return
-        except Exception as exc:  # noqa: BLE001
-            tally["crashed"] += 1
-            raise Counterexample("attention crashed", call=repr(call), error=f"{type(exc).__name__}: {exc}") from exc
         Q, K, V = (np.asarray(m, dtype=np.float64) for m in call["matrices"])
         # float64 logits q.k carry an absolute error up to (d + 2) u sum_t |q_t k_t| (u = 2^-53),
         # which moves each softmax weight by that much relatively: the answer can be no closer
@@ -135,16 +130,8 @@ def run_call(call: dict[str, Any], tally: Counter) -> None:
     factory = STRUCTURES[target]
     Q, K, V = _base()
     if method == "init":
-        args = call["matrices"]
-        try:
-            factory(*args, a=call["a"])
-        except DOCUMENTED:
-            tally["rejected"] += 1
-            return
-        except Exception as exc:  # noqa: BLE001
-            tally["crashed"] += 1
-            raise Counterexample("init crashed", call=repr(call), error=f"{type(exc).__name__}: {exc}") from exc
-        tally["accepted"] += 1
+        if _guarded(lambda: factory(*call["matrices"], a=call["a"]), call, tally) is not None:
+            tally["accepted"] += 1
         return
     S = factory(Q, K, V, a=0.5)
     S.update_k(1, 0, 0.25); K[1, 0] += 0.25
