@@ -1,4 +1,4 @@
-"""Command line: ``python -m proofs_checks run|list|show`` (DESIGN.md, proofs_checks)."""
+"""Command line: ``python -m proofs_checks run|list|show|replay|catalogue`` (DESIGN.md, proofs_checks)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 DEFAULT_OUT = Path("docs/report")
+#: the duration of the last complete run per profile, wherever its report went: a deep run into a
+#: scratch directory (`--out /tmp/deep`) still shows up in the next quick report's environment
+DURATIONS = Path(__file__).resolve().parent.parent / "docs" / "report" / "durations.json"
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -31,7 +34,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
             mark = "ok" if res["ok"] else "NOT AS EXPECTED"
             progress.update(task, advance=1, last=f"{res['id']}: {res['status']} ({mark})")
 
-        report = run_all(args.profile, args.only, args.jobs, on_done=done)
+        report = run_all(args.profile, args.only, args.jobs, on_done=done, seed=args.seed,
+                         hints=_previous_times(Path(args.out) / "report.json"))
+    durations = DURATIONS if (DURATIONS.parents[2] / "pyproject.toml").exists() else Path(args.out) / "durations.json"
+    report["meta"]["profile_durations"] = _record_duration(durations, report, full=not args.only)
     paths = write_report(report, Path(args.out), extra_sections(Path(args.out)))
     summary = report["summary"]
     console.print(f"counts: {summary['counts']}; as expected: {summary['as_expected']}/{report['meta']['ran']}")
@@ -54,6 +60,27 @@ def _cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_catalogue(args: argparse.Namespace) -> int:
+    from proofs_checks.catalogue import render_catalogue
+
+    text = render_catalogue()
+    if args.check:
+        current = Path(args.out).read_text() if Path(args.out).exists() else ""
+        if current != text:
+            print(f"{args.out} is out of date: run `python -m proofs_checks catalogue`", file=sys.stderr)
+            return 1
+        print(f"{args.out} is up to date")
+        return 0
+    if args.out == "-":
+        sys.stdout.write(text)
+        return 0
+    from proofs_checks.report import atomic_write
+
+    atomic_write(Path(args.out), text.encode())
+    print(f"wrote {args.out}")
+    return 0
+
+
 def _cmd_show(args: argparse.Namespace) -> int:
     from proofs_checks.engines import engine_for
     from proofs_checks.profiles import get_profile
@@ -66,18 +93,27 @@ def _cmd_show(args: argparse.Namespace) -> int:
     if lemma.literal:
         console.print(f"printed: {lemma.literal}")
     console.print(f"source: {lemma.source.cite()}")
-    recorded = _recorded(Path(args.report), lemma.id)
+    report = _load_report(Path(args.report))
+    recorded = _recorded(report, lemma.id)
+    env = (report or {}).get("meta", {}).get("environment", {}) if recorded else {}
     if recorded:
-        console.print(f"last report: {recorded['status']}")
+        console.print(f"last report: {recorded['status']} (profile {env.get('profile', '?')}"
+                      + (f", seed {env['seed']}" if env.get("seed") is not None else "") + ")")
     if not args.reproduce:
         return 0
+    profile = get_profile(env.get("profile", "quick") if env.get("profile") in ("quick", "deep") else "quick",
+                          env.get("seed"))
+    by_name = {c.get("name"): c for c in (recorded or {}).get("checks", [])}
     code = 0
-    for k, check in enumerate(lemma.checks):
-        ce = (recorded or {}).get("checks", [{}] * len(lemma.checks))[k].get("counterexample") if recorded else None
+    for check in lemma.checks:
+        ce = by_name.get(check.name, {}).get("counterexample")
         if ce is None:
-            console.print(f"- {check.name}: no recorded counterexample; re-running the check (quick profile)")
-            res = engine_for(check).run(check, get_profile("quick"))
+            how = f"profile {profile.name}" + (f", seed {profile.seed}" if profile.seed is not None else "")
+            console.print(f"- {check.name}: no recorded counterexample; re-running the check ({how})")
+            res = engine_for(check).run(check, profile)
             console.print(f"  {res.status}: {res.detail}")
+            if res.counterexample:
+                console.print(f"  counterexample: {res.counterexample.get('message', '')}")
             failed = res.status != "passed"
         else:
             console.print(f"- {check.name}: replaying the recorded counterexample")
@@ -129,14 +165,43 @@ def _cmd_replay(args: argparse.Namespace) -> int:
     return 0
 
 
-def _recorded(path: Path, lemma_id: str) -> dict[str, Any] | None:
+def _record_duration(path: Path, report: dict[str, Any], full: bool) -> dict[str, Any]:
+    """The last complete run of every statement, per profile (``docs/report/durations.json``):
+    a quick report also shows how long the deep profile took."""
+    from proofs_checks.report import atomic_write
+
+    try:
+        known = json.loads(path.read_text())
+    except (OSError, ValueError):
+        known = {}
+    meta = report["meta"]
+    env = meta["environment"]
+    if full and meta["complete"]:
+        known[env["profile"]] = {"duration_s": round(meta["duration_s"], 1), "finished": meta["finished"],
+                                 "statements": meta["ran"], "jobs": env["jobs"], "cpus": env["cpus"],
+                                 "seed": env.get("seed")}
+        atomic_write(path, (json.dumps(known, indent=1, sort_keys=True) + "\n").encode())
+    return known
+
+
+def _previous_times(path: Path) -> dict[str, float]:
+    try:
+        return {l["id"]: float(l["seconds"]) for l in json.loads(path.read_text())["lemmas"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def _load_report(path: Path) -> dict[str, Any] | None:
     if not path.exists():
         return None
     try:
-        report = json.loads(path.read_text())
+        return json.loads(path.read_text())
     except (OSError, ValueError) as exc:
         raise SystemExit(f"{path}: not a readable report.json ({exc})") from None
-    for item in report.get("lemmas", []):
+
+
+def _recorded(report: dict[str, Any] | None, lemma_id: str) -> dict[str, Any] | None:
+    for item in (report or {}).get("lemmas", []):
         if item.get("id") == lemma_id:
             return item
     return None
@@ -150,6 +215,8 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--only", nargs="+", metavar="ID", help="statement ids to run")
     run.add_argument("--out", default=str(DEFAULT_OUT), help="report directory")
     run.add_argument("--jobs", type=int, default=1, help="parallel processes")
+    run.add_argument("--seed", type=int, default=None,
+                     help="Hypothesis seed for the deep profile (default: a random one, recorded)")
     sub.add_parser("list", help="list the statements")
     show = sub.add_parser("show", help="show one statement")
     show.add_argument("id")
@@ -159,8 +226,12 @@ def main(argv: list[str] | None = None) -> int:
     rep = sub.add_parser("replay", help="replay an operation program file against a structure")
     rep.add_argument("program", help=".json file with Q, K, V, a and ops (the counterexample format)")
     rep.add_argument("--structure", default="DynamicAttention", choices=STRUCTURE_NAMES)
+    cat = sub.add_parser("catalogue", help="write the lemma catalogue (docs/catalogue.md) from the registry")
+    cat.add_argument("--out", default="docs/catalogue.md", help="file to write ('-': standard output)")
+    cat.add_argument("--check", action="store_true", help="exit 1 if the file differs from the registry")
     args = parser.parse_args(argv)
-    commands = {"run": _cmd_run, "list": _cmd_list, "show": _cmd_show, "replay": _cmd_replay}
+    commands = {"run": _cmd_run, "list": _cmd_list, "show": _cmd_show, "replay": _cmd_replay,
+                "catalogue": _cmd_catalogue}
     try:
         return commands[args.command](args)
     except (ValueError, FileNotFoundError, KeyError) as exc:

@@ -1,12 +1,15 @@
 """Run profiles: how hard each engine searches.
 
 ``quick`` is deterministic (derandomized Hypothesis, fixed seeds): two runs give the same
-results apart from timings.  ``deep`` searches with a random seed that the report records.
+results apart from timings.  ``deep`` searches with a random seed that the report records
+(``meta.environment.seed`` and each check's ``seed``); ``run --seed N`` and
+``show ID --reproduce`` re-run a deep search with the same seed.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import random
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -21,6 +24,8 @@ class Profile:
     crosshair_condition: float
     crosshair_total: float
     derandomize: bool
+    #: Hypothesis seed of a non-derandomized profile (None: derandomized, or not chosen yet)
+    seed: int | None = None
 
 
 PROFILES = {
@@ -31,8 +36,12 @@ PROFILES = {
 }
 
 
-def get_profile(name: str) -> Profile:
+def get_profile(name: str, seed: int | None = None) -> Profile:
+    """The named profile; a non-derandomized one gets ``seed`` (a fresh random one if None)."""
     try:
-        return PROFILES[name]
+        profile = PROFILES[name]
     except KeyError:
         raise ValueError(f"unknown profile {name!r}; choose from {sorted(PROFILES)}") from None
+    if profile.derandomize:
+        return profile
+    return replace(profile, seed=seed if seed is not None else random.SystemRandom().getrandbits(32))

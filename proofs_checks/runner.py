@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import platform
+import signal
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from datetime import datetime, timezone
 from importlib import metadata
 from typing import Any, Callable, Iterable
@@ -15,9 +16,10 @@ from proofs_checks.profiles import Profile, get_profile
 from proofs_checks.results import lemma_status
 from spec.registry import SEEDS, Lemma, load_all
 
-#: fields that hold wall-clock figures; everything else is deterministic under "quick"
-#: (CrossHair's paths explored and verdicts depend on the machine's speed: its budget is time)
-TIMING_FIELDS = ("seconds", "started", "finished", "duration_s", "paths_explored", "crosshair_verdicts")
+#: fields that hold wall-clock figures or depend on them (CrossHair's budget is CPU time, so the
+#: number of paths it explores varies); everything else is deterministic under "quick"
+TIMING_FIELDS = ("seconds", "started", "finished", "duration_s", "paths_explored",
+                 "crosshair_verdicts", "profile_durations")
 
 PACKAGES = ("numpy", "sympy", "mpmath", "hypothesis", "crosshair-tool", "hypothesis-crosshair",
             "rich", "matplotlib", "jinja2")
@@ -46,8 +48,18 @@ def run_lemma(lemma: Lemma, profile: Profile) -> dict[str, Any]:
     }
 
 
-def _run_by_id(lemma_id: str, profile_name: str) -> dict[str, Any]:
-    return run_lemma(load_all()[lemma_id], get_profile(profile_name))
+def _run_by_id(lemma_id: str, profile_name: str, seed: int | None = None) -> dict[str, Any]:
+    return run_lemma(load_all()[lemma_id], get_profile(profile_name, seed))
+
+
+def _run_job(job: tuple[str, str, int | None]) -> dict[str, Any]:
+    return _run_by_id(*job)
+
+
+def _worker_init() -> None:
+    # Ctrl-C in a terminal reaches every process of the group: the workers ignore it and the
+    # parent, which catches it, terminates them and writes what finished.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def environment(profile: Profile, jobs: int) -> dict[str, Any]:
@@ -59,7 +71,8 @@ def environment(profile: Profile, jobs: int) -> dict[str, Any]:
             versions[name] = "not installed"
     return {"python": platform.python_version(), "platform": platform.platform(),
             "machine": platform.machine(), "cpus": os.cpu_count(), "packages": versions,
-            "profile": profile.name, "derandomized": profile.derandomize, "jobs": jobs,
+            "profile": profile.name, "derandomized": profile.derandomize,
+            "seed": profile.seed, "paper_seeds": dict(SEEDS), "jobs": jobs,
             "hypothesis_examples": profile.examples, "machine_runs": profile.machine_runs,
             "machine_steps": profile.machine_steps}
 
@@ -75,9 +88,16 @@ def select(only: Iterable[str] | None) -> list[Lemma]:
 
 
 def run_all(profile_name: str = "quick", only: Iterable[str] | None = None, jobs: int = 1,
-            on_done: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
-    """Run the selected statements; a KeyboardInterrupt returns what finished, marked incomplete."""
-    profile = get_profile(profile_name)
+            on_done: Callable[[dict[str, Any]], None] | None = None,
+            seed: int | None = None, hints: dict[str, float] | None = None) -> dict[str, Any]:
+    """Run the selected statements; a KeyboardInterrupt returns what finished, marked incomplete.
+
+    ``hints`` (statement id -> seconds of an earlier run) orders the parallel work, slowest first.
+
+    ``seed`` fixes the Hypothesis seed of a non-derandomized profile (``deep``); without it a
+    random one is drawn, and either way it is recorded in ``meta.environment.seed``.
+    """
+    profile = get_profile(profile_name, seed)
     lemmas = select(only)
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
     t0 = time.perf_counter()
@@ -90,13 +110,21 @@ def run_all(profile_name: str = "quick", only: Iterable[str] | None = None, jobs
                 if on_done:
                     on_done(results[lemma.id])
         else:
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
-                futures = [pool.submit(_run_by_id, lemma.id, profile.name) for lemma in lemmas]
-                for fut in as_completed(futures):
-                    res = fut.result()
+            pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_worker_init)
+            try:
+                # slowest first (by a previous run's times, when given) keeps every process busy
+                todo = sorted(((lemma.id, profile.name, profile.seed) for lemma in lemmas),
+                              key=lambda job: -(hints or {}).get(job[0], 0.0))
+                for res in pool.imap_unordered(_run_job, todo):
                     results[res["id"]] = res
                     if on_done:
                         on_done(res)
+                pool.close()
+            except BaseException:
+                pool.terminate()
+                raise
+            finally:
+                pool.join()
     except KeyboardInterrupt:
         complete = False
     ordered = [results[lemma.id] for lemma in lemmas if lemma.id in results]

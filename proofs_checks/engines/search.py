@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, given, seed, settings
 
 from proofs_checks.profiles import Profile
 from proofs_checks.results import COUNTEREXAMPLE, ERROR, PASSED, CheckResult
@@ -29,8 +29,10 @@ def run(check: Property, profile: Profile) -> CheckResult:
             found["ce"], found["example"] = exc, example
             raise
 
+    if profile.seed is not None:
+        search = seed(profile.seed)(search)
     start = time.perf_counter()
-    result = CheckResult("hypothesis", check.name, PASSED)
+    result = CheckResult("hypothesis", check.name, PASSED, seed=profile.seed)
     try:
         search()
     except Counterexample:

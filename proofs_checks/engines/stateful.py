@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 import sympy
-from hypothesis import HealthCheck, Phase, settings
+from hypothesis import HealthCheck, Phase, seed, settings
 from hypothesis import strategies as st
 from hypothesis.errors import Flaky
 from hypothesis.extra.numpy import arrays
@@ -150,13 +150,15 @@ def build_machine(check: Stateful, counter: dict[str, Any]) -> type[RuleBasedSta
 def run(check: Stateful, profile: Profile) -> CheckResult:
     counter: dict[str, Any] = {"steps": 0, "last": None}
     machine = build_machine(check, counter)
+    if profile.seed is not None:
+        machine = seed(profile.seed)(machine)
     runs = max(5, int(profile.machine_runs * check.weight))
     conf = settings(max_examples=runs, stateful_step_count=profile.machine_steps,
                     derandomize=profile.derandomize, database=None, deadline=None,
                     suppress_health_check=list(HealthCheck), print_blob=False, report_multiple_bugs=False,
                     phases=[p for p in Phase if p is not Phase.explain])
     start = time.perf_counter()
-    result = CheckResult("stateful", check.name, PASSED)
+    result = CheckResult("stateful", check.name, PASSED, seed=profile.seed)
     try:
         run_state_machine_as_test(machine, settings=conf)
     except Counterexample:
