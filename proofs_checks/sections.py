@@ -14,7 +14,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ("benchmarks/results.json", "benchmarks/poly_results.json", "benchmarks/real_results.json",
-           "benchmarks/reliability_results.json", "benchmarks/ledger_results.json")
+           "benchmarks/reliability_results.json", "benchmarks/ledger_results.json",
+           "benchmarks/mutation_results.json")
 
 
 def extra_sections(out: Path) -> list[dict[str, Any]]:

@@ -1,0 +1,261 @@
+"""The report as a reader sees it: summary first, every statement, images embedded, nothing
+unescaped (html parsed, and a headless Chromium screenshot when chromium is installed), markdown
+tables intact, the CrossHair coverage section, an interrupted run, the catalogue up to date."""
+
+import base64
+import copy
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from proofs_checks.catalogue import render_catalogue
+from proofs_checks.report import contracted_kernels, crosshair_section, write_report
+from proofs_checks.runner import run_all
+
+ROOT = Path(__file__).resolve().parent.parent
+HOSTILE = "<script>alert('x')</script> & </table> | `tick` *star* _under_ [link](javascript:x)"
+ALLOWED_TAGS = {"html", "head", "meta", "title", "style", "body", "h1", "h2", "h3", "p", "b", "i",
+                "code", "pre", "span", "table", "tr", "th", "td", "a", "img", "nav", "figure",
+                "figcaption", "details", "summary", "br", "div"}
+
+
+class Page(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags, self.ids, self.imgs, self.links, self.text = [], [], [], [], []
+        self.h2 = []
+        self._in_h2 = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.tags.append(tag)
+        if "id" in attrs:
+            self.ids.append(attrs["id"])
+        if tag == "img":
+            self.imgs.append(attrs.get("src", ""))
+        if tag == "a":
+            self.links.append(attrs.get("href", ""))
+        if tag == "h2":
+            self._in_h2 = True
+            self.h2.append("")
+
+    def handle_endtag(self, tag):
+        if tag == "h2":
+            self._in_h2 = False
+
+    def handle_data(self, data):
+        self.text.append(data)
+        if self._in_h2:
+            self.h2[-1] += data
+
+
+@pytest.fixture(scope="module")
+def report():
+    # cheap statements of every kind the templates render: a stateful erratum with a program, a
+    # sympy proof, an exhaustive erratum
+    return run_all("quick", ["DA-2.1", "DA-4.1/v1", "AS-4.7-2b/literal"])
+
+
+def hostile_copy(report):
+    """The report with hostile text in every field the templates print, a CrossHair check and an
+    interrupted-run flag left as it was."""
+    rep = copy.deepcopy(report)
+    for lemma in rep["lemmas"]:
+        for key in ("title", "statement", "literal", "notes"):
+            lemma[key] = HOSTILE
+        lemma["source"]["section"] = HOSTILE
+        for check in lemma["checks"]:
+            check["name"] = HOSTILE
+            check["detail"] = HOSTILE
+            check["evidence"]["tables"] = [{"title": HOSTILE, "columns": [HOSTILE, "b"], "rows": [[HOSTILE, 1]]}]
+            check["evidence"]["summary"] = HOSTILE
+            if check.get("counterexample"):
+                check["counterexample"]["message"] = HOSTILE
+    rep["lemmas"][0]["checks"].append({
+        "engine": "crosshair", "name": HOSTILE, "status": "passed", "examples": 0, "seconds": 1.0,
+        "proof": False, "counterexample": None, "detail": HOSTILE, "seed": None,
+        "evidence": {"target": "spec.da.kernels.query_numerator", "expect": "verified",
+                     "per_condition_timeout_s": 5, "paths_explored": 42, "conditions": 1,
+                     "crosshair_verdicts": ["Not confirmed."]}})
+    return rep
+
+
+EXTRA = [{"id": "hostile-section", "title": HOSTILE, "summary": HOSTILE,
+          "tables": [{"title": HOSTILE, "columns": ["a", HOSTILE], "rows": [[HOSTILE, 2]]},
+                     {"title": "long numbers", "columns": ["n", "r"], "rows": [[k, str(7 ** 300)] for k in range(3)]}],
+          "plots": [{"title": HOSTILE, "xlabel": "n", "ylabel": "t", "x": [1, 2, 4],
+                     "series": {HOSTILE: [1.0, 2.0, 4.0]}, "logx": True}]}]
+
+
+def test_html_reads_as_a_report_and_escapes_everything(report, tmp_path):
+    rep = hostile_copy(report)
+    write_report(rep, tmp_path, EXTRA)
+    html = (tmp_path / "report.html").read_text()
+    page = Page()
+    page.feed(html)
+    # nothing unescaped: only the template's own tags, no script, the hostile text shown as text
+    assert set(page.tags) <= ALLOWED_TAGS, set(page.tags) - ALLOWED_TAGS
+    assert "<script" not in html and "&lt;script&gt;" in html
+    assert sum(HOSTILE in t for t in page.text) >= 10
+    assert not any(link.startswith("javascript") for link in page.links)
+    # summary first: the first section, and its table lists every statement before anything else
+    assert page.h2[0] == "Summary" and page.ids[0] == "summary"
+    ids = [l["id"] for l in rep["lemmas"]]
+    first_lemma = min(page.ids.index(i) for i in ids)
+    assert page.ids.index("errata") < first_lemma
+    assert [link[1:] for link in page.links if link[1:] in ids][: len(ids)] == ids
+    for needed in ("errata", "statements", "crosshair", "hostile-section", "environment", *ids):
+        assert needed in page.ids, needed
+    # every image embedded, and each is a PNG
+    assert len(page.imgs) >= 2
+    for src in page.imgs:
+        assert src.startswith("data:image/png;base64,")
+        assert base64.b64decode(src.split(",", 1)[1])[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "http://" not in html and "https://" not in html  # self-contained
+
+
+def test_markdown_tables_stay_intact(report, tmp_path):
+    rep = hostile_copy(report)
+    write_report(rep, tmp_path, EXTRA)
+    md = (tmp_path / "report.md").read_text()
+    prose = re.sub(r"``.*?``|`[^`]*`", "", re.sub(r"```.*?```", "", md, flags=re.S))
+    assert "<script" not in prose and "&lt;script&gt;" in prose   # code spans show it literally
+    assert not re.search(r"(?<!\\)\]\(javascript", prose)   # an escaped \] makes no link
+    lines = md.splitlines()
+    start = lines.index("| id | title | expect | status | engines | examples | time (s) |")
+    rows = lines[start + 2: start + 2 + len(rep["lemmas"])]
+    for row in rows:  # a | in a title is escaped: every row keeps its 7 cells
+        cells = [c for c in row.replace("\\|", "").split("|")[1:-1]]
+        assert len(cells) == 7, row
+    assert "## CrossHair coverage" in md and "(img/status.png)" in md
+    for lemma in rep["lemmas"]:
+        assert f"### {lemma['id']}" in md
+
+
+def test_crosshair_section_lists_every_check_and_kernel(report):
+    section = crosshair_section(hostile_copy(report))
+    rows = section["tables"][0]["rows"]
+    assert rows[0][2] == "spec.da.kernels.query_numerator" and rows[0][-1] == 42
+    assert rows[0][4] == "no counterexample (budget spent)" and rows[0][5] == "as expected"
+    kernels = contracted_kernels()
+    assert "spec.da.kernels.query_numerator" in kernels and len(kernels) >= 2
+    # every contracted kernel is the target of some Crosshair check of the registry
+    assert "without a check" not in section["summary"], section["summary"]
+
+
+def test_interrupted_run_writes_what_finished(tmp_path):
+    calls = []
+
+    def stop_after_first(res):
+        calls.append(res["id"])
+        raise KeyboardInterrupt
+
+    rep = run_all("quick", ["DA-2.1", "DA-E7"], on_done=stop_after_first)
+    assert rep["meta"]["complete"] is False and rep["meta"]["ran"] == 1 and calls == ["DA-2.1"]
+    write_report(rep, tmp_path)
+    assert "Incomplete run" in (tmp_path / "report.html").read_text()
+    assert "Incomplete run" in (tmp_path / "report.md").read_text()
+    assert json.loads((tmp_path / "report.json").read_text())["meta"]["complete"] is False
+    assert not list(tmp_path.glob(".*tmp"))
+
+
+SLEEPER = textwrap.dedent("""
+    import sys, time
+    from spec.registry import Direct, Lemma, Source, register
+
+    def slow(profile):
+        print("sleeping", flush=True)
+        time.sleep(120)
+        return {}
+
+    register(Lemma(id="ZZ-sleep", paper="DA", title="sleeps", statement="sleeps",
+                   source=Source("000", "none", "none"), checks=(Direct("sleep", slow),)))
+    from proofs_checks.__main__ import main
+    sys.exit(main(sys.argv[1:]))
+""")
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_ctrl_c_stops_promptly_and_marks_the_report_incomplete(tmp_path, jobs):
+    out = tmp_path / "r"
+    proc = subprocess.Popen([sys.executable, "-c", SLEEPER, "run", "--only", "DA-2.1", "ZZ-sleep",
+                             "--jobs", str(jobs), "--out", str(out)],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT,
+                            start_new_session=True)
+    try:
+        assert proc.stdout.readline().strip() == "sleeping"
+        if jobs == 1:
+            time.sleep(0.5)   # DA-2.1 ran first and finished before the sleeper started
+        else:
+            time.sleep(4)     # let DA-2.1 (about a second) finish in the other worker
+        os.killpg(proc.pid, signal.SIGINT)   # as a terminal's Ctrl-C: the whole process group
+        code = proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert code == 1
+    data = json.loads((out / "report.json").read_text())
+    assert data["meta"]["complete"] is False
+    assert [l["id"] for l in data["lemmas"]] == ["DA-2.1"]
+    assert "Incomplete run" in (out / "report.html").read_text()
+
+
+def test_catalogue_is_up_to_date():
+    committed = (ROOT / "docs" / "catalogue.md").read_text()
+    assert committed == render_catalogue(), "run `python -m proofs_checks catalogue`"
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no chromium on this machine (apt-get install chromium)")
+def test_headless_chromium_screenshot(report, tmp_path):
+    """The page renders in a real browser: the top of the screenshot shows the summary's status
+    badges (their colours) and the page is not blank."""
+    import matplotlib.image as mpimg
+    import numpy as np
+
+    write_report(hostile_copy(report), tmp_path / "r", EXTRA)
+    shot = tmp_path / "shot.png"
+    profile_dir = tempfile.mkdtemp(dir=tmp_path)
+    subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                    "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                    "--disable-sync", f"--user-data-dir={profile_dir}", f"--screenshot={shot}",
+                    "--window-size=1280,1400", (tmp_path / "r" / "report.html").as_uri()],
+                   capture_output=True, timeout=120, check=False)
+    if not shot.exists():
+        pytest.skip("chromium did not write a screenshot here")
+    # nothing wider than the window: a table of long numbers must wrap, not widen the page
+    html = (tmp_path / "r" / "report.html").read_text()
+    probe = tmp_path / "r" / "probe.html"
+    probe.write_text(html.replace("</body>", "<script>window.addEventListener('load', () => {"
+                                  "const p = document.createElement('pre'); p.id = 'probe';"
+                                  "p.textContent = 'WIDTH ' + document.documentElement.scrollWidth + ' '"
+                                  " + document.documentElement.clientWidth; document.body.appendChild(p);"
+                                  "});</script></body>"))
+    dom = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                          "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                          f"--user-data-dir={profile_dir}", "--window-size=1280,1400",
+                          "--virtual-time-budget=5000", "--dump-dom", probe.as_uri()],
+                         capture_output=True, text=True, timeout=120, check=False).stdout
+    found = re.search(r"WIDTH (\d+) (\d+)", dom)
+    if found:
+        assert int(found.group(1)) <= int(found.group(2)), "the page is wider than the window"
+    img = mpimg.imread(shot)[..., :3]
+    assert img.shape[0] >= 1000 and img.shape[1] >= 1200
+    top = img[:700]
+    assert (top < 0.5).mean() > 0.005                          # text drawn: not a blank page
+    orange = np.abs(top - np.array([0xE0, 0x82, 0x14]) / 255).max(axis=2) < 0.06
+    green = np.abs(top - np.array([0x1B, 0x78, 0x37]) / 255).max(axis=2) < 0.06
+    assert orange.sum() > 50 and green.sum() > 50              # the summary's badges are visible
