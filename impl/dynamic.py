@@ -6,7 +6,7 @@ product when ``threshold = ceil(n^a)`` updates of one kind have accumulated.
 
 Invariants between recomputes (``V0`` is ``V`` at the last recompute, ``A`` and ``D`` current)::
 
-    C + PK_cols[:, :ck] @ V0[PK_keys[:ck]]  ==  A @ V0          (pending key updates)
+    C + PK_cols[:, :ck] @ PK_v[:ck]  ==  A @ V0,   PK_v[t] == V0[PK_keys[t]]   (pending key updates)
     V0 + sum_s delta_s e_{row_s} e_{col_s}^T ==  V               (pending value updates)
 
 so that ``(D^{-1} A V)[i, j] = (C[i, j] + PK_cols[i] . V0[PK_keys, j] + sum_{s: col_s = j}
@@ -32,6 +32,7 @@ float64 stability (per-row shifts and exact row refresh, ``impl.expkernel``).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -64,12 +65,14 @@ class DynamicAttention:
         self.ledger.begin("init")
         self.kernel = ExpKernel(Qa, Ka, scale, kind, self.ledger)   # a failed init leaves no object
         self.V0 = Va
-        self.C = self.kernel.A @ Va
+        # column-major in float64: a recompute adds a pending value update to a column of C
+        self.C = np.asfortranarray(self.kernel.A @ Va) if kind.shifted else self.kernel.A @ Va
         self.ledger.gemm(n, n, d)
         self.ledger.touch(3 * n * d)
         T = self.threshold
         self.pk_cols = kind.zeros((n, T), order="F")   # a column per pending key update
         self.pk_keys = np.zeros(T, dtype=np.intp)
+        self.pk_v = kind.zeros((T, d), order="F")      # V0[pk_keys], so a query reads a column
         self.ck = 0
         self.pv_rows = np.zeros(T, dtype=np.intp)
         self.pv_cols = np.zeros(T, dtype=np.intp)
@@ -78,7 +81,7 @@ class DynamicAttention:
         self.kernel.row_scaled += [self.C, self.pk_cols]
         #: words held: the kernel (Q, K, M, A, s, D, W), V0, C and the pending buffers, all
         #: allocated here, so the space never changes afterwards
-        self.space = self.kernel.space + 2 * n * d + n * T + 4 * T
+        self.space = self.kernel.space + 2 * n * d + n * T + T * d + 4 * T
         self.ledger.end(self.space)
 
     # ------------------------------------------------------------------------------ attributes
@@ -98,14 +101,14 @@ class DynamicAttention:
     # --------------------------------------------------------------------------------- updates
     def update_k(self, i: int, j: int, delta: Any) -> None:
         """UpdateK (Algorithm 2): ``K[i, j] += delta``; O(n) unless it triggers a recompute."""
-        i = as_index(i, "i", self.n)
-        j = as_index(j, "j", self.d)
-        upd = self.kernel.propose_key(i, j, as_scalar(delta, "delta", self.kind))
+        i, j = self._indices(i, j)
+        upd = self.kernel.propose_key(i, j, self._delta(delta))
         self.ledger.begin("update_k", self.pending)
-        delta_a = self.kernel.apply_key(upd)
-        self.pk_cols[:, self.ck] = delta_a
+        # Delta_A goes straight into the next pending column (column-major: contiguous)
+        self.kernel.apply_key(upd, out=self.pk_cols[:, self.ck])
         self.pk_keys[self.ck] = i
-        self.ledger.charge(0, 0, self.n + 1)
+        self.pk_v[self.ck] = self.V0[i]
+        self.ledger.touch(1 + 2 * self.d)
         self.ck += 1
         self._refresh_stale_rows()
         if self.ck == self.threshold:
@@ -114,9 +117,8 @@ class DynamicAttention:
 
     def update_v(self, i: int, j: int, delta: Any) -> None:
         """UpdateV (Algorithm 3): ``V[i, j] += delta``; O(1) unless it triggers a recompute."""
-        i = as_index(i, "i", self.n)
-        j = as_index(j, "j", self.d)
-        value = as_scalar(delta, "delta", self.kind)
+        i, j = self._indices(i, j)
+        value = self._delta(delta)
         check_value_entry(self._current_v(i, j) + value, f"V[{i}, {j}] + delta", self.kind)
         self.ledger.begin("update_v", self.pending)
         # the overflow check over the pending entries, then three stores
@@ -142,27 +144,34 @@ class DynamicAttention:
     # --------------------------------------------------------------------------------- queries
     def query(self, i: int, j: int) -> Any:
         """Query (Algorithm 4, corrected): entry ``(i, j)`` of the current result, O(ck + cv)."""
-        i = as_index(i, "i", self.n)
-        j = as_index(j, "j", self.d)
+        i, j = self._indices(i, j)
         ck, cv = self.ck, self.cv
         led = self.ledger
         led.begin("query", (ck, cv))
-        acc = self.C[i, j] + self.pk_cols[i, :ck] @ self.V0[self.pk_keys[:ck], j]
-        hit = self.pv_cols[:cv] == j
-        hits = int(np.count_nonzero(hit))
-        acc = acc + self.kernel.A[i, self.pv_rows[:cv][hit]] @ self.pv_delta[:cv][hit]
-        # C_ij + pending key terms (gathering keys and V0 entries), the test of which pending
-        # values hit column j, their terms, and the division by D_i
-        led.charge(ck + cv + hits + 3, 0, 3 * (ck + 1) + 2 * ck + 2 * cv + 6 * hits + 6)
+        acc = self.C[i, j]
+        if ck:
+            acc = acc + self.pk_cols[i, :ck] @ self.pk_v[:ck, j]
+        hits = 0
+        if cv:
+            hit = np.flatnonzero(self.pv_cols[:cv] == j)
+            hits = hit.size
+            if hits:
+                acc = acc + self.kernel.A[i, self.pv_rows[hit]] @ self.pv_delta[hit]
+        # C_ij, the pending key terms (a row of PK_cols against a column of PK_v), the test of
+        # which pending values hit column j, their terms (gathering rows, deltas and A entries),
+        # and the division by D_i
+        led.charge(ck + cv + hits + 1, 0, 3 * ck + 3 * cv + 5 * hits + 4)
         out = self._finish(acc, i)
         led.end(self.space)
         return out
 
     def output(self) -> np.ndarray:
-        """The whole current ``n x d`` result, O(n (ck + cv) d); the structure is unchanged."""
+        """The whole current ``n x d`` result, O(n (ck d + cv)); the structure is unchanged."""
         self.ledger.begin("output", self.pending)
-        C = self.C + self._pending_product()
-        self.ledger.vec(2 * self.n * self.d, 2)
+        C = self.C.copy(order="K")
+        self.ledger.touch(2 * self.n * self.d)
+        self._add_pending(C)
+        self.ledger.vec(self.n * self.d, 2)       # the division by D (or the shift)
         self.ledger.end(self.space)
         if self.normalize:
             return C / self.kernel.D[:, None]
@@ -171,37 +180,56 @@ class DynamicAttention:
     def recompute(self) -> None:
         """Recompute (Algorithm 5, corrected): fold all pending updates into ``C`` and ``V0``.
 
-        ``C += [PK_cols | A[:, rows]] @ [V0[keys]; Delta_V]``: one product of an ``n x (ck+cv)``
-        and a ``(ck+cv) x d`` matrix, T_mat(n, n^a, d) (Lemma 4.9).
+        ``C += PK_cols V0[keys] + A Delta_V``: one product of an ``n x ck`` and a ``ck x d``
+        matrix, T_mat(n, n^a, d) (Lemma 4.9), and, since ``Delta_V`` has one nonzero per pending
+        value update, one scaled column of ``A`` added to a column of ``C`` per update (n each,
+        within the n^a d of the printed product).
         """
         self.ledger.begin("recompute", self.pending)
         self.ledger.note(recomputes=1)
-        self.C += self._pending_product()
+        self._add_pending(self.C)
         cv = self.cv
         np.add.at(self.V0, (self.pv_rows[:cv], self.pv_cols[:cv]), self.pv_delta[:cv])
-        self.ledger.vec(self.n * self.d, 2)       # C +=
         self.ledger.vec(cv, 2)                    # V0 += Delta_V
         self.ck = 0
         self.cv = 0
         self.ledger.end(self.space)
 
     # -------------------------------------------------------------------------------- helpers
-    def _pending_product(self) -> np.ndarray:
+    def _add_pending(self, target: np.ndarray) -> None:
+        """``target += PK_cols[:, :ck] PK_v[:ck] + A Delta_V`` (Fact 2.1 applied to the lists)."""
         ck, cv = self.ck, self.cv
         n, d = self.n, self.d
-        self.ledger.touch(n * cv + (ck + cv) * d + ck * d)   # gather the pending lists
-        self.ledger.gemm(n, ck + cv, d)           # Fact 2.1: [PK | A[:, rows]] [V0[keys]; dV]
-        # the product of the stacked lists, as its two blocks (no copy of the n x ck block)
-        right = self.kind.zeros((cv, d))
-        # each pending value update has its own row, so repeated (row, col) pairs add up
-        right[np.arange(cv), self.pv_cols[:cv]] = self.pv_delta[:cv]
-        out = self.pk_cols[:, :ck] @ self.V0[self.pk_keys[:ck]]
-        return out + self.kernel.A[:, self.pv_rows[:cv]] @ right
+        if ck:
+            # computed transposed, so that the product comes out column-major like C (adding a
+            # row-major product into a column-major C would cost more than the product)
+            target += (self.pk_v[:ck].T @ self.pk_cols[:, :ck].T).T
+            self.ledger.gemm(n, ck, d)
+            self.ledger.vec(n * d, 2)
+        A = self.kernel.A
+        for t in range(cv):
+            column = target[:, self.pv_cols[t]]       # a view: the addition writes into target
+            column += self.pv_delta[t] * A[:, self.pv_rows[t]]
+        # per pending value update: n multiply-adds (read the A column, scale, add to the column)
+        self.ledger.charge(n * cv, 0, 4 * n * cv + 3 * cv)
 
     def _current_v(self, i: int, j: int) -> Any:
         cv = self.cv
         hit = (self.pv_rows[:cv] == i) & (self.pv_cols[:cv] == j)
         return self.V0[i, j] + self.pv_delta[:cv][hit].sum()
+
+    def _indices(self, i: Any, j: Any) -> tuple[int, int]:
+        # plain in-range ints (the common case) skip the general validation of impl.elements
+        if type(i) is not int or not 0 <= i < self.n:
+            i = as_index(i, "i", self.n)
+        if type(j) is not int or not 0 <= j < self.d:
+            j = as_index(j, "j", self.d)
+        return i, j
+
+    def _delta(self, delta: Any) -> Any:
+        if type(delta) is float and self.kind.shifted and math.isfinite(delta):
+            return delta
+        return as_scalar(delta, "delta", self.kind)
 
     def _finish(self, acc: Any, i: int) -> Any:
         if self.normalize:

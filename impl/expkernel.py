@@ -17,6 +17,7 @@ and the row is re-evaluated exactly from ``Q`` and ``K`` (``refresh_rows``).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -65,6 +66,8 @@ class ExpKernel:
             self.M, self.A = np.asfortranarray(self.M), np.asfortranarray(self.A)
         self.D = self.A.sum(axis=1)
         self.W = self.D.copy() if kind.shifted else None
+        if kind is FLOAT64:
+            self._zeros = np.zeros(n)                # read-only: the finiteness test's partner
         n, d = Q.shape
         led = self.ledger
         led.gemm(n, d, n)                          # M = scale Q K^T
@@ -93,41 +96,65 @@ class ExpKernel:
         The new logit column is ``M[:, i] + scale * (K_new[i, j] - K[i, j]) * Q[:, j]`` (DA
         Algorithm 2 line 5 with the delta actually applied after rounding).
         """
-        k_new = self.K[i, j] + delta
-        if self.kind is FLOAT64 and not np.isfinite(k_new):
+        k_old = self.K[i, j]
+        k_new = k_old + delta
+        if self.kind is not FLOAT64:
+            return KeyUpdate(i, j, k_new, self.M[:, i] + (self.scale * (k_new - k_old)) * self.Q[:, j])
+        if not math.isfinite(k_new):
             raise ValueError(f"K[{i}, {j}] + delta overflows float64")
         with np.errstate(over="ignore", invalid="ignore"):
-            m_col = self.M[:, i] + (self.scale * (k_new - self.K[i, j])) * self.Q[:, j]
-        if self.kind is FLOAT64 and not np.isfinite(m_col).all():
+            m_col = np.multiply(self.Q[:, j], self.scale * (k_new - k_old))
+            np.add(m_col, self.M[:, i], out=m_col)
+        # one pass that is nan exactly when an entry is not finite (inf * 0 and nan * 0 are nan)
+        with np.errstate(invalid="ignore"):
+            finite = math.isfinite(np.dot(m_col, self._zeros))
+        if not finite:
             raise ValueError(f"the update makes the logits of key {i} overflow float64")
         return KeyUpdate(i, j, k_new, m_col)
 
-    def apply_key(self, upd: KeyUpdate) -> np.ndarray:
-        """Apply a proposed key update; return ``Delta_A`` (column ``i`` change, shifted units)."""
+    def apply_key(self, upd: KeyUpdate, out: np.ndarray | None = None) -> np.ndarray:
+        """Apply a proposed key update; return ``Delta_A`` (column ``i`` change, shifted units),
+        written into ``out`` (an n-vector, e.g. the owner's next pending column) when given."""
         i = upd.i
         n = self.n
-        if self.kind.shifted:
-            new_col = upd.m_col - self.s
-            if new_col.max() > HEADROOM:
-                raised = np.flatnonzero(new_col > HEADROOM)
-                self._rescale(raised, upd.m_col[raised])
-                new_col = upd.m_col - self.s
-            np.exp(new_col, out=new_col)
-        else:
+        if not self.kind.shifted:
             new_col = self.kind.exp(upd.m_col)
-        # the new logit column (Algorithm 2 line 5), the headroom test and shift (float64), n
-        # exponentials (line 7), Delta_A, D += Delta_A (lines 10-13), W += |Delta_A| (float64);
-        # words: those elementwise passes plus storing the K entry and the M and A columns
-        passes = 6 if self.kind.shifted else 3
-        self.ledger.charge(passes * n, n, 3 * passes * n + 2 * n + 3 * n + 1)
-        delta_a = new_col - self.A[:, i]
-        self.K[i, upd.j] = upd.k_new
-        self.M[:, i] = upd.m_col
-        self.A[:, i] = new_col
+            delta_a = new_col - self.A[:, i]
+            if out is not None:
+                out[:] = delta_a
+                delta_a = out
+            # proposal: scale * Q[:, j], + M[:, i]; then n exponentials (Algorithm 2 line 7),
+            # Delta_A (lines 10-11), D += Delta_A (lines 12-13); words: those passes plus storing
+            # the K entry and the M and A columns
+            # (words per element: 2 + 3, 2 for the exponentials, 3, 3, 2 stored + 1)
+            self.ledger.charge(4 * n, n, 15 * n + 1)
+            self._store_key(upd, new_col)
+            self.D += delta_a
+            return delta_a
+        new_col = np.subtract(upd.m_col, self.s)
+        if new_col.max() > HEADROOM:
+            raised = np.flatnonzero(new_col > HEADROOM)
+            self._rescale(raised, upd.m_col[raised])
+            np.subtract(upd.m_col, self.s, out=new_col)
+        np.exp(new_col, out=new_col)
+        delta_a = out if out is not None else np.empty(n)
+        np.subtract(new_col, self.A[:, i], out=delta_a)
+        self._store_key(upd, new_col)
         self.D += delta_a
-        if self.W is not None:
-            self.W += np.abs(delta_a)
+        np.abs(delta_a, out=new_col)
+        self.W += new_col
+        # proposal: scale * Q[:, j], + M[:, i], the finiteness pass; then the shift, the headroom
+        # test, n exponentials (Algorithm 2 line 7), Delta_A (lines 10-11), D += Delta_A (lines
+        # 12-13), |Delta_A| and W += |Delta_A|; words: those passes plus storing the K entry and
+        # the M and A columns
+        # (words per element: 2 + 3 + 3, 3 + 2, 2 for the exponentials, 3, 2 stored + 1, 3, 2 + 3)
+        self.ledger.charge(9 * n, n, 28 * n + 1)
         return delta_a
+
+    def _store_key(self, upd: KeyUpdate, new_col: np.ndarray) -> None:
+        self.K[upd.i, upd.j] = upd.k_new
+        self.M[:, upd.i] = upd.m_col
+        self.A[:, upd.i] = new_col
 
     def _rescale(self, rows: np.ndarray, new_shift: np.ndarray) -> None:
         r = rows.size
@@ -166,7 +193,7 @@ class ExpKernel:
         """Rows whose cancellation budget is spent (always empty for exact kinds)."""
         if self.W is None:
             return np.empty(0, dtype=np.intp)
-        self.ledger.charge(2 * self.n, 0, 6 * self.n)
+        self.ledger.charge(3 * self.n, 0, 6 * self.n)
         ok = self.W <= REFRESH_RATIO * self.D
         if ok.all():
             return np.empty(0, dtype=np.intp)

@@ -7,6 +7,11 @@ an explicit recompute with T - 1 of each kind; the space.  Claimed exponents, wi
 naive matrix products (T_mat(a, b, c) = a b c), from DA Lemmas 4.3-4.9 and Theorem 4.1:
 Init 2; amortized update 1 (T_mat(n, n^a, d) / n^a = n d); worst update and recompute 1 + a
 (T_mat(n, n^a, d)); query a (O(n^a)); space 2 (O(n^2)).
+
+The claims are asymptotic, so the exponent is fitted over the upper part of the range,
+n >= 2^8 (FIT_FROM), where the lower-order terms (the 12 n of a key update beside the
+n T d of its recompute, the 4 n d of the space beside its 2 n^2) have stopped dominating; the
+plots show every n.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from spec.registry import Counterexample
 D = 8
 A_VALUES = (0.25, 0.5, 0.75, 1.0)
 TOLERANCE = 0.1
+FIT_FROM = 2**8
 
 
 def measure(n: int, a: float, seed: int = 0) -> dict[str, float]:
@@ -72,7 +78,8 @@ def exponents_match(profile: str) -> dict[str, Any]:
         series = {}
         for name, want in claimed(a).items():
             ys = [m[name] for m in data]
-            got = fit_exponent(ns, ys)
+            fit_ns = [n for n in ns if n >= FIT_FROM]
+            got = fit_exponent(fit_ns, [y for n, y in zip(ns, ys) if n >= FIT_FROM])
             gap = abs(got - want)
             worst = max(worst, (gap, f"{name} at a = {a}"))
             rows.append([a, name, round(got, 3), want, round(gap, 3), "yes" if gap <= TOLERANCE else "NO"])
@@ -90,7 +97,8 @@ def exponents_match(profile: str) -> dict[str, Any]:
                   "x_by_series": {"DynamicAttention, a = 0.1 ... 1": [p["query (T-1 pending of each kind)"] for p in pts]},
                   "series": {"DynamicAttention, a = 0.1 ... 1": [p["update (worst)"] / p["T"] + p["update_k amortized"] for p in pts]},
                   "logx": True, "logy": True})
-    evidence = {"summary": f"Fitted log-log exponents over n = {ns[0]} ... {ns[-1]} (d = {D}); the "
+    evidence = {"summary": f"Fitted log-log exponents over n = {FIT_FROM} ... {ns[-1]} (counts measured from "
+                           f"n = {ns[0]}; d = {D}); the "
                            f"largest gap to the claimed exponent is {worst[0]:.3f} ({worst[1]}), tolerance {TOLERANCE}.",
                 "tables": [{"title": "Fitted against claimed exponents",
                             "columns": ["a", "count", "fitted exponent", "claimed", "gap", "within 0.1"],

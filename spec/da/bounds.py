@@ -9,7 +9,7 @@ paper's T_mat(a, b, c) is a b c here.
 Per call (DynamicAttention), multiply-adds:
 
     init        <= 2 n^2 d + 3 n^2                     exps  = n^2       (Lemma 4.3: T_mat(n,d,n))
-    update_k    <= 9 n + S + R                          exps <= n + ...   (Lemma 4.4)
+    update_k    <= 12 n + S + R                         exps <= n + ...   (Lemma 4.4)
     update_v    <= 3 cv + 1 + R                                           (Lemma 4.5)
     update_q    <= 2 n d + 3 n                          exps  = n         (not in the paper)
     query       <= ck + 2 cv + 3                        exps  = 0         (Lemma 4.7: O(n^a))
@@ -19,11 +19,11 @@ with S = r_s (n + d + T + 3) + r_f (2 n d + 3 n) the stabilisation work and R th
 call triggers (<= n (2T - 1) d + n d + T).  Amortized over any sequence: a triggered recompute
 follows T updates of one kind, so the updates of a sequence cost at most
 
-    sum over key updates (9 n + 2 n d + 1) + sum over value updates (3 T + 2 n d + 1)
+    sum over key updates (12 n + 2 n d + 1) + sum over value updates (3 T + 2 n d + 1)
       + sum over query updates (2 n d + 3 n) + sum of S,
 
 i.e. O(n d) per update = T_mat(n, n^a, d) / n^a (Lemmas 4.4, 4.5 Part 2).  Space:
-2 n^2 + 4 n d + n T + 3 n + 4 T words = O(n^2) (Theorem 4.1).
+2 n^2 + 4 n d + n T + T d + 3 n + 4 T words = O(n^2) (Theorem 4.1).
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def per_call_bound(c: CallCost, n: int, d: int, T: int) -> tuple[int, int]:
         return 2 * n * n * d + 3 * n * n, n * n
     if c.op == "update_k":
         R = recompute_cost(n, d, ck + 1, cv) if c.recomputes else 0
-        return 9 * n + S + R, n + S_exp
+        return 12 * n + S + R, n + S_exp
     if c.op == "update_v":
         R = recompute_cost(n, d, ck, cv + 1) if c.recomputes else 0
         return 3 * cv + 1 + R, 0
@@ -73,13 +73,13 @@ def amortized_bound(calls: list[CallCost], n: int, d: int, T: int) -> int:
     total = 0
     for c in calls:
         S = stabilisation(c, n, d, T)
-        total += S + {"update_k": 9 * n + 2 * n * d + 1, "update_v": 3 * T + 2 * n * d + 1,
+        total += S + {"update_k": 12 * n + 2 * n * d + 1, "update_v": 3 * T + 2 * n * d + 1,
                       "update_q": 2 * n * d + 3 * n}[c.op]
     return total
 
 
 def space_bound(n: int, d: int, T: int) -> int:
-    return 2 * n * n + 4 * n * d + n * T + 3 * n + 4 * T
+    return 2 * n * n + 4 * n * d + n * T + T * d + 3 * n + 4 * T
 
 
 # ---------------------------------------------------------------------------- the predicate
@@ -115,7 +115,7 @@ def bounds_hold(example: tuple[int, int, float, int, list]) -> None:
                                  pending=list(c.pending), mul_adds=c.mul_adds, bound=mul_adds,
                                  exps=c.exps, exp_bound=exps, ops=[list(o) for o in ops[:k]])
         if c.space > space_bound(n, d, T):
-            raise Counterexample("space exceeds 2n^2 + 4nd + nT + 3n + 4T", space=c.space, n=n, d=d, T=T)
+            raise Counterexample("space exceeds 2n^2 + 4nd + nT + Td + 3n + 4T", space=c.space, n=n, d=d, T=T)
     updates = [c for c in S.ledger.calls if c.op.startswith("update")]
     spent = sum(c.mul_adds for c in updates)
     allowed = amortized_bound(updates, n, d, T)

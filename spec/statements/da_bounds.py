@@ -16,11 +16,11 @@ register(Lemma(
     id="DA-4.9", paper="DA",
     title="Lemmas 4.3, 4.4, 4.5, 4.7, 4.9 and Theorem 4.1's space, with explicit constants",
     statement="For DynamicAttention, counted by impl.ledger (naive products): Init <= 2n^2 d + 3n^2 "
-              "multiply-adds and n^2 exponentials (Lemma 4.3); update_k <= 9n + S + R (Lemma 4.4); "
+              "multiply-adds and n^2 exponentials (Lemma 4.3); update_k <= 12n + S + R (Lemma 4.4); "
               "update_v <= 3cv + 1 + R (Lemma 4.5); update_q <= 2nd + 3n; query <= ck + 2cv + 3 "
               "(Lemma 4.7: O(n^a)); recompute <= n(ck + cv)d + nd + cv (Lemma 4.9: T_mat(n, n^a, d)); "
-              "space <= 2n^2 + 4nd + nT + 3n + 4T (Theorem 4.1: O(n^2)); and over any sequence the "
-              "updates cost at most (9n + 2nd + 1) per key update, (3T + 2nd + 1) per value update, "
+              "space <= 2n^2 + 4nd + nT + Td + 3n + 4T (Theorem 4.1: O(n^2)); and over any sequence the "
+              "updates cost at most (12n + 2nd + 1) per key update, (3T + 2nd + 1) per value update, "
               "(2nd + 3n) per query update, plus S (Lemmas 4.4, 4.5 Part 2: T_mat(n, n^a, d)/n^a). "
               "R is the recompute an update triggers, S the float64 stabilisation work "
               "(r_s (n + d + T + 3) + r_f (2nd + 3n) for r_s rows rescaled and r_f re-evaluated).",
