@@ -13,6 +13,16 @@ ledger is cheap enough to stay on.  Conventions:
 * ``touch(count)``: copies, gathers and scatters: ``count`` words.
 
 A call made inside another (a recompute triggered by an update) is charged to the outer call.
+
+Two additions for the one-shot algorithms and the reductions (all optional, off the DA path):
+
+* ``part(name)``: from now on the open call's counts also go to the named part
+  (``CallCost.parts[name] = [mul_adds, exps, words]``): poly_attention splits its counts into the
+  steps of AS Algorithm 1 (features, D, products) although they share numpy calls and loops.
+  Implemented by snapshots at each switch, so the counting methods stay as cheap as before.
+* ``sub(op, count, cost)``: calls made to another structure or oracle (a reduction's
+  ``update_k``/``query``/oracle calls), by name, with their own counts when they keep a ledger
+  (``CallCost.sub_calls``, ``CallCost.sub_cost``); ``sizes(**kw)`` records the instance sizes.
 """
 
 from __future__ import annotations
@@ -35,6 +45,26 @@ class CallCost:
     #: pending key and value updates when the call started
     pending: tuple[int, int] = (0, 0)
 
+    # Optional extras, set on an instance only when used (class attributes, not dataclass fields,
+    # so that creating a CallCost on the DynamicAttention path costs nothing more):
+    #: named parts of this call's own counts, {part: [mul_adds, exps, words]} (``Ledger.part``)
+    parts = None        # dict[str, list[int]] | None
+    #: calls made to another structure or oracle during this call, {op: count} (``Ledger.sub``)
+    sub_calls = None    # dict[str, int] | None
+    #: [mul_adds, exps, words] of those calls as their own ledgers recorded them
+    sub_cost = None     # list[int] | None
+    #: sizes of the instance (``Ledger.sizes``), e.g. {"n": 8, "r": 36}
+    sizes = None        # dict[str, int] | None
+
+    def part(self, name: str) -> list[int]:
+        """``[mul_adds, exps, words]`` of a named part (zeros when the call has no such part)."""
+        return list((self.parts or {}).get(name, (0, 0, 0)))
+
+    def extras(self) -> dict:
+        """The optional extras that are set: parts, sub_calls, sub_cost, sizes."""
+        return {k: v for k in ("parts", "sub_calls", "sub_cost", "sizes")
+                if (v := getattr(self, k)) is not None}
+
 
 @dataclass
 class Ledger:
@@ -42,6 +72,9 @@ class Ledger:
     calls: list[CallCost] = field(default_factory=list)
     _open: CallCost | None = None
     _depth: int = 0
+    #: the part being counted and the open call's totals when it started (``part``)
+    _part: str | None = None
+    _snap: tuple[int, int, int] = (0, 0, 0)
 
     # ------------------------------------------------------------------ call bracketing
     def begin(self, op: str, pending: tuple[int, int] = (0, 0)) -> None:
@@ -49,6 +82,7 @@ class Ledger:
             return
         if self._depth == 0:
             self._open = CallCost(op, pending=pending)
+            self._part = None
         self._depth += 1
 
     def end(self, space: int = 0) -> None:
@@ -56,6 +90,8 @@ class Ledger:
             return
         self._depth -= 1
         if self._depth == 0 and self._open is not None:
+            if self._part is not None:
+                self._close_part()
             self._open.space = space
             self.calls.append(self._open)
             self._open = None
@@ -64,6 +100,50 @@ class Ledger:
         """A rejected call: nothing is recorded."""
         self._depth = 0
         self._open = None
+        self._part = None
+
+    # ------------------------------------------------------------------ parts, sub-calls
+    def _close_part(self) -> None:
+        c = self._open
+        m0, e0, w0 = self._snap
+        acc = c.parts.setdefault(self._part, [0, 0, 0])
+        acc[0] += c.mul_adds - m0
+        acc[1] += c.exps - e0
+        acc[2] += c.words - w0
+        self._part = None
+
+    def part(self, name: str) -> None:
+        """Count what follows (until the next ``part`` or the end of the call) also in ``name``."""
+        c = self._open
+        if c is None:
+            return
+        if c.parts is None:
+            c.parts = {}
+        if self._part is not None:
+            self._close_part()
+        self._part = name
+        self._snap = (c.mul_adds, c.exps, c.words)
+
+    def sub(self, op: str, count: int = 1, cost: tuple[int, int, int] | None = None) -> None:
+        """``count`` calls ``op`` of another structure or oracle; ``cost``: their counts."""
+        c = self._open
+        if c is None:
+            return
+        if c.sub_calls is None:
+            c.sub_calls = {}
+        c.sub_calls[op] = c.sub_calls.get(op, 0) + count
+        if cost is not None:
+            if c.sub_cost is None:
+                c.sub_cost = [0, 0, 0]
+            c.sub_cost[0] += cost[0]
+            c.sub_cost[1] += cost[1]
+            c.sub_cost[2] += cost[2]
+
+    def sizes(self, **sizes: int) -> None:
+        """Record the instance sizes of the open call."""
+        c = self._open
+        if c is not None:
+            c.sizes = {**(c.sizes or {}), **sizes}
 
     # ----------------------------------------------------------------------- counting
     def charge(self, mul_adds: int, exps: int = 0, words: int = 0) -> None:
@@ -107,3 +187,12 @@ class Ledger:
 
     def clear(self) -> None:
         self.calls.clear()
+
+    def since(self, start: int) -> tuple[int, int, int]:
+        """``(mul_adds, exps, words)`` summed over the calls recorded from index ``start`` on."""
+        m = e = w = 0
+        for c in self.calls[start:]:
+            m += c.mul_adds
+            e += c.exps
+            w += c.words
+        return m, e, w

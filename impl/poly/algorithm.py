@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from impl.elements import FLOAT64, as_attention_inputs, as_scalar, power_of_two_scale
+from impl.ledger import Ledger
 from impl.poly.expoly import ExpPolynomial, exp_polynomial, validate_radius_eps
 from impl.poly.features import monomials, paper_rank, rank, weights
 
@@ -53,6 +54,8 @@ class PolyAttentionReport:
     row_sums: np.ndarray
     #: ``S_i = (|U1| (|U2|^T 1))_i`` when ``with_abs_sums``, else None
     abs_sums: np.ndarray | None
+    #: the operation counts (``impl.ledger``): its last call is this one
+    ledger: Ledger | None = None
 
 
 def _float_up(q: Fraction) -> float:
@@ -90,59 +93,137 @@ def _validate(Q: Any, K: Any, V: Any, eps: Any, B: Any, scale: Any):
 def poly_attention_report(
     Q: Any, K: Any, V: Any, *, eps: float = 1e-6, B: float | None = None,
     scale: float | None = None, with_abs_sums: bool = False, block_rows: int | None = None,
+    ledger: Ledger | None = None,
 ) -> PolyAttentionReport:
-    """:func:`poly_attention` with its intermediate quantities (seed 002, Algorithm 1)."""
+    """:func:`poly_attention` with its intermediate quantities (seed 002, Algorithm 1).
+
+    ``ledger``: the :class:`impl.ledger.Ledger` that records the call (a new one by default; the
+    report's ``ledger`` field); see :func:`poly_attention` for what is counted.
+    """
+    led = ledger if ledger is not None else Ledger()
+    led.begin("poly_attention")
+    try:
+        report = _poly_attention(Q, K, V, eps, B, scale, with_abs_sums, block_rows, led)
+    except BaseException:
+        led.abort()
+        raise
+    return report
+
+
+def _poly_attention(Q: Any, K: Any, V: Any, eps: Any, B: Any, scale: Any, with_abs_sums: bool,
+                    block_rows: int | None, led: Ledger) -> PolyAttentionReport:
+    led.part("validate")
     Qa, Ka, Va, eps, Bv, s, radius = _validate(Q, K, V, eps, B, scale)
-    poly = exp_polynomial(radius, eps)
-    d, g = Qa.shape[1], poly.degree
+    n, d = Qa.shape
+    m, e = Va.shape
+    # private copies and the finiteness check of every entry (impl.elements), max |Q|, max |K|
+    led.touch((n + m) * d + m * e)
+    led.vec((n + m) * d + m * e)
+    led.vec(2 * (n + m) * d)
+    poly = exp_polynomial(radius, eps)   # depends on (R, eps) only: not counted (line 4)
+    g = poly.degree
     r = rank(d, g)
+    led.part("features")
     W1 = weights(list(poly.coefficients), d, s)
-    step = block_rows or max(1, min(max(Qa.shape[0], Ka.shape[0]), BLOCK_ENTRIES // r))
+    led.charge(r + g + 1, 0, 2 * r + g + 1)      # c_k s^k, times |alpha|!/alpha!
+    # rows per block (at most max(n, m): a larger block_rows gives the same single block)
+    step = max(1, min(max(n, m), block_rows or BLOCK_ENTRIES // r))
     buf = np.empty((r, step))
+    flat = buf.reshape(-1)   # a last, shorter block fills a C-contiguous r x b view of buf
     # pass 1: M2^T [1 | V] over row blocks of K (M2 = monomials of K, U2 = M2), and |M2|^T 1
-    e = Va.shape[1]
     # V scaled by a power of two (exactly) so that max|V| <= 1: no overflow, no subnormal loss
+    led.part("products")
     v_scale = power_of_two_scale(Va)
-    ones_V = np.hstack([np.ones((Ka.shape[0], 1)), Va / v_scale])
+    led.vec(2 * m * e)                           # max |V|
+    ones_V = np.hstack([np.ones((m, 1)), Va / v_scale])
+    led.vec(m * e)                               # V / v_scale
+    led.touch(2 * m * e)                         # copied into [1 | V]
+    led.part("D")
+    led.touch(3 * m)                             # the ones column, written and copied
     Wr = np.zeros((r, 1 + e))
+    led.touch(r * (1 + e))
     absW = np.zeros(r) if with_abs_sums else None
-    for lo in range(0, Ka.shape[0], step):
-        hi = min(lo + step, Ka.shape[0])
-        M2 = monomials(Ka[lo:hi], g, out=buf[:, :hi - lo] if hi - lo == step else None)
+    for lo in range(0, m, step):
+        hi = min(lo + step, m)
+        b = hi - lo
+        led.part("features")
+        M2 = monomials(Ka[lo:hi], g, out=flat[:r * b].reshape(r, b), ledger=led)
         Wr += M2.T @ ones_V[lo:hi]
+        # one GEMM r x b x (1 + e) and one r x (1 + e) addition: column 0 is U2^T 1 (line 7),
+        # columns 1.. are U2^T V (line 9)
+        led.part("D")
+        led.gemm(r, b, 1)
+        led.vec(r, 2)
+        led.part("products")
+        led.charge(r * b * e + r * e, 0, b * e + r * e + 3 * r * e)
         if absW is not None:
+            led.part("abs sums")
             absW += np.abs(M2).sum(axis=0)
+            led.vec(2 * b * r)
+            led.vec(r, 2)
     # U1 = M1 diag(W1): fold the weights into the small r x (1 + e) factor once
     Wr *= W1[:, None]
+    led.part("D")
+    led.vec(r, 2)
+    led.part("products")
+    led.vec(r * e, 2)
     if absW is not None:
+        led.part("abs sums")
         absW *= np.abs(W1)
+        led.vec(2 * r, 2)
     # pass 2: Z = M1 (diag(W1) U2^T [1 | V]) = U1 (U2^T [1 | V]) over row blocks of Q
-    n = Qa.shape[0]
     out = np.empty((n, e))
     w = np.empty(n)
     S = np.empty(n) if with_abs_sums else None
     for lo in range(0, n, step):
         hi = min(lo + step, n)
-        M1 = monomials(Qa[lo:hi], g, out=buf[:, :hi - lo] if hi - lo == step else None)
+        b = hi - lo
+        led.part("features")
+        M1 = monomials(Qa[lo:hi], g, out=flat[:r * b].reshape(r, b), ledger=led)
         with np.errstate(over="ignore", invalid="ignore"):
             Z = M1 @ Wr
         w[lo:hi] = Z[:, 0]
         out[lo:hi] = Z[:, 1:] / Z[:, :1]
+        # one GEMM b x r x (1 + e): column 0 is w~ = U1 (U2^T 1) (line 7), columns 1.. are
+        # U1 (U2^T V) (line 10); then w~ copied out (line 8) and the division (line 11)
+        led.part("D")
+        led.gemm(b, r, 1)
+        led.touch(2 * b)
+        led.part("products")
+        led.charge(b * r * e, 0, r * e + b * e)
+        led.vec(b * e, 2)
         if S is not None:
+            led.part("abs sums")
             S[lo:hi] = np.abs(M1) @ absW
+            led.vec(b * r)
+            led.gemm(b, r, 1)
     out *= v_scale
+    led.part("products")
+    led.vec(n * e)                               # undo the scaling of V
+    led.vec(n * e)                               # the finiteness check of the output
     if not np.all(np.isfinite(out)):
         raise ValueError("V is too large: the sums U2^T V overflow float64 (found by the hostile-input "
                          "survey: entries near 1e298); rescale V")
+    led.part("D")
+    led.vec(2 * n)                               # w~ finite and > 0
     if not (np.all(np.isfinite(w)) and np.all(w > 0)):
         raise ValueError(
             "float64 cancellation: a row sum of U1 U2^T came out <= 0; the logits' range "
             f"R = {radius:g} is beyond what float64 features resolve at eps = {eps:g}")
-    return PolyAttentionReport(out, poly, radius, Bv, s, r, paper_rank(d, g), w, S)
+    blocks_k, blocks_q = -(-m // step), -(-n // step)
+    led.sizes(n=n, m=m, d=d, e=e, g=g, r=r, step=step, blocks_k=blocks_k, blocks_q=blocks_q)
+    # words held at the peak: private copies of Q, K, V, the feature buffer, [1 | V], the
+    # r x (1 + e) factor, the output and w~ (and the b x (1 + e) product of one block)
+    space = ((n + m) * d + m * e + r * step + m * (1 + e) + r * (1 + e) + n * (e + 1)
+             + min(step, n) * (1 + e))
+    if with_abs_sums:
+        space += r + n
+    led.end(space)
+    return PolyAttentionReport(out, poly, radius, Bv, s, r, paper_rank(d, g), w, S, led)
 
 
 def poly_attention(Q: Any, K: Any, V: Any, *, eps: float = 1e-6, B: float | None = None,
-                   scale: float | None = None) -> np.ndarray:
+                   scale: float | None = None, ledger: Ledger | None = None) -> np.ndarray:
     """Approximate ``Att(Q, K, V) = D^{-1} exp(scale Q K^T) V`` by Algorithm 1 of seed 002.
 
     ``eps``: relative accuracy of the polynomial (``|A~_ij - A_ij| <= eps A_ij``, Lemma 3.4); the
@@ -150,5 +231,13 @@ def poly_attention(Q: Any, K: Any, V: Any, *, eps: float = 1e-6, B: float | None
     (Lemmas 3.5 and 3.6; for an additive target ``eps_a`` pass ``eps = eps_a / (2 ||V||_inf)``).
     ``B``: bound on the entries of Q and K (default: their max-abs entry); ``scale`` defaults to
     ``1/d``.  Raises ValueError/TypeError naming the argument on bad input.
+
+    ``ledger``: an :class:`impl.ledger.Ledger` that receives one call ``"poly_attention"``
+    (nothing when the call raises), counted per numpy call with parts "validate" (copies, checks,
+    max |Q|, |K|), "features" (U1, U2: the column weights and the monomials, ``(r - 1)`` products
+    per row of Q and K, Lemmas 3.2/3.4), "D" (``w~ = U1 (U2^T 1)`` and its checks, lines 7-8)
+    and "products" (``U2^T V``, ``U1 (U2^T V)``, the division by ``w~``, lines 9-11); no
+    exponentials.  The choice and certification of P (line 4) depends on ``(R, eps)`` only and
+    is not counted.  Bounds with constants: spec AS-3.2-cost, AS-3.4-cost, AS-3.7-cost.
     """
-    return poly_attention_report(Q, K, V, eps=eps, B=B, scale=scale).output
+    return poly_attention_report(Q, K, V, eps=eps, B=B, scale=scale, ledger=ledger).output

@@ -14,6 +14,11 @@ The columns of degree k are built from those of degree k-1: in lexicographic ord
 tuples the degree-(k-1) monomials whose first index is ``>= l`` form a suffix, and
 ``{x_l * m : m in that suffix}`` over ``l = 0..d-1`` lists every degree-k monomial once.  Each new
 column costs one multiplication per row, so building all columns costs O(n r).
+
+Operation counts (``impl.ledger``): :func:`monomials` of an ``n x d`` block charges ``(r - 1) n``
+multiply-adds; :func:`feature_maps` records one call ``"feature_maps"`` with parts "validate",
+"weights", "U1" and "U2".  The index tables (:func:`exponents`, the block starts, the multinomial
+coefficients) depend on ``(d, g)`` only and are cached: they are not counted.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from impl.elements import FLOAT64, MPMATH, SYMPY, as_matrix, as_scalar
+from impl.ledger import Ledger
 
 
 def rank(d: int, g: int) -> int:
@@ -55,6 +61,7 @@ def exponents(d: int, g: int) -> np.ndarray:
     return out
 
 
+@lru_cache(maxsize=64)
 def _block_starts(d: int, g: int) -> list[list[int]]:
     """For each degree k >= 1, where the suffix of first index >= l starts in block k."""
     alphas = exponents(d, g)
@@ -69,12 +76,16 @@ def _block_starts(d: int, g: int) -> list[list[int]]:
     return out
 
 
-def monomials(X: np.ndarray, g: int, out: np.ndarray | None = None) -> np.ndarray:
+def monomials(X: np.ndarray, g: int, out: np.ndarray | None = None,
+              ledger: Ledger | None = None) -> np.ndarray:
     """All monomials ``X_i^alpha`` with ``|alpha| <= g`` (no validation; any numeric or object array).
 
     Built degree by degree: block k is ``[X[:, l] * block_{k-1}[:, start_l:] for l in range(d)]``.
     The work array is ``r x n`` (each monomial a contiguous row); the result is its transpose.
     ``out``: an optional C-contiguous ``r x n`` buffer to fill (reused across row blocks).
+    ``ledger``: charged ``(r - 1) n`` multiply-adds (one per entry of columns 1 .. r-1) and the
+    words of the ``d g`` multiplications (each reads its source rows and one column of X), of
+    the transposed copy of X and of the constant column.
     """
     n, d = X.shape
     r = rank(d, g)
@@ -84,6 +95,8 @@ def monomials(X: np.ndarray, g: int, out: np.ndarray | None = None) -> np.ndarra
         raise ValueError(f"out must be a C-contiguous {(r, n)} array")
     out[0, :] = 1
     if g == 0:
+        if ledger is not None:
+            ledger.touch(n)
         return out.T
     XT = np.ascontiguousarray(X.T)
     starts = _block_starts(d, g)
@@ -98,11 +111,20 @@ def monomials(X: np.ndarray, g: int, out: np.ndarray | None = None) -> np.ndarra
             pos += width
         prev_lo, prev_hi = lo, pos
     assert pos == r
+    if ledger is not None:
+        # column 0; X^T copied (read + write); d g multiplications: (r - 1) n products reading
+        # (r - 1) n source entries and d g columns of X^T, writing (r - 1) n entries
+        ledger.charge((r - 1) * n, 0, n + 2 * n * d + 2 * (r - 1) * n + d * g * n)
     return out.T
 
 
 def multinomials(d: int, g: int) -> list[int]:
     """``|alpha|! / alpha!`` for every column (exact integers)."""
+    return list(_multinomials(d, g))
+
+
+@lru_cache(maxsize=64)
+def _multinomials(d: int, g: int) -> tuple[int, ...]:
     out = []
     for alpha in exponents(d, g):
         k = int(alpha.sum())
@@ -110,13 +132,13 @@ def multinomials(d: int, g: int) -> list[int]:
         for a in alpha:
             m //= math.factorial(int(a))
         out.append(m)
-    return out
+    return tuple(out)
 
 
 def weights(coefficients: Sequence[Any], d: int, scale: Any = 1, *, kind=FLOAT64) -> np.ndarray:
     """Column weights ``c_k scale^k k!/alpha!`` (float64: computed exactly, rounded once)."""
     g = len(coefficients) - 1
-    mult = multinomials(d, g)
+    mult = _multinomials(d, g)
     degs = exponents(d, g).sum(axis=1)
     if kind is FLOAT64:
         s = Fraction(float(scale))
@@ -142,14 +164,32 @@ def _coefficients_of(poly: Any) -> list[Any]:
     return out
 
 
-def feature_maps(X: Any, Y: Any, poly: Any, *, scale: Any = 1.0) -> tuple[np.ndarray, np.ndarray]:
+def feature_maps(X: Any, Y: Any, poly: Any, *, scale: Any = 1.0,
+                 ledger: Ledger | None = None) -> tuple[np.ndarray, np.ndarray]:
     """``(U1, U2)`` with ``P(scale * X Y^T) = U1 U2^T`` entrywise (seed 002, Lemma 3.2).
 
     ``poly`` is an :class:`~impl.poly.ExpPolynomial` or coefficients lowest degree first.
     ``X`` (n x d) and ``Y`` (m x d) are float64 or object arrays of sympy / mpmath numbers; both
     results have ``C(d + g, g)`` columns.  ``scale`` is folded into the weights
     (``c_k scale^k``), so ``X Y^T`` itself is never formed.
+
+    ``ledger``: records one call ``"feature_maps"`` (parts "validate", "weights", "U1", "U2";
+    ``(r - 1)(n + m) + n r + r + g + 1`` multiply-adds in all, no exponentials); nothing is
+    recorded when the call raises.
     """
+    led = ledger if ledger is not None else Ledger(enabled=False)
+    led.begin("feature_maps")
+    try:
+        U1, U2 = _feature_maps(X, Y, poly, scale, led)
+    except BaseException:
+        led.abort()
+        raise
+    n, r = U1.shape
+    led.end((n + U2.shape[0]) * r)
+    return U1, U2
+
+
+def _feature_maps(X: Any, Y: Any, poly: Any, scale: Any, led: Ledger) -> tuple[np.ndarray, np.ndarray]:
     Xa, kind = as_matrix(X, "X")
     Ya, _ = as_matrix(Y, "Y", kind=kind)
     if Xa.shape[1] != Ya.shape[1]:
@@ -160,7 +200,17 @@ def feature_maps(X: Any, Y: Any, poly: Any, *, scale: Any = 1.0) -> tuple[np.nda
     s = as_scalar(scale, "scale", kind)
     d = Xa.shape[1]
     g = len(coeffs) - 1
+    n, m, r = Xa.shape[0], Ya.shape[0], rank(d, g)
+    led.sizes(n=n, m=m, d=d, g=g, r=r)
+    led.part("validate")
+    led.touch((n + m) * d)                  # private copies
+    led.vec((n + m) * d)                    # the finiteness / kind check of every entry
+    led.part("weights")
     W = weights(coeffs, d, s, kind=kind)
-    U1 = monomials(Xa, g)
+    led.charge(r + g + 1, 0, 2 * r + g + 1)  # c_k scale^k (g + 1), times |alpha|!/alpha! (r)
+    led.part("U1")
+    U1 = monomials(Xa, g, ledger=led)
     U1 *= W
-    return U1, monomials(Ya, g)
+    led.vec(n * r, 2)
+    led.part("U2")
+    return U1, monomials(Ya, g, ledger=led)

@@ -28,6 +28,15 @@ on every "far" row).
 everything runs in mpmath at ``precision_bits = ceil(C_a log2 n) + ceil(log2(2n * 2d))
 + ceil(log2(beta)) + 64``, i.e. 64 bits below ``eps_a`` on outputs of size at most 1.  Indices
 are 0-based.
+
+Operation counts: ``ledger=`` (an :class:`impl.ledger.Ledger`) receives one call per public call
+(``"gap_ann_attention"``, ``"gap_ann_lookup"``, or ``"gap_ann"`` with the case's counts inside),
+with ``sub_calls`` (``oracle``: the AAttC calls; ``insert`` / ``lookup``: the table operations
+of case 1), ``sizes`` (n, d_input, d, n_tilde, d_tilde) and the reduction's own work on arrays
+as ``mul_adds`` / ``words``, in parts "reduction" and "annotation" (the promise classes that
+results carry for checking, an O(n^2 d) pass that Lemma 4.7's algorithm does not need).  Scalar
+parameter arithmetic (Eqs. 4-9, 12, ``choose_c``) is O(1) and not counted.  Bounds: spec
+AS-4.7-cost.
 """
 
 from __future__ import annotations
@@ -43,6 +52,7 @@ import mpmath
 import numpy as np
 
 from impl.attention import attention
+from impl.ledger import Ledger
 
 VARIANTS = ("corrected", "printed")
 NEAR, FAR, OUTSIDE = "near", "far", "outside"
@@ -81,9 +91,17 @@ def _real(x: Any, name: str) -> float:
     return v
 
 
-def _instance(A: Any, B: Any, t: Any, eps: Any) -> tuple[np.ndarray, np.ndarray, float, float]:
+def _charge_binary(led: Ledger | None, count: int) -> None:
+    """:func:`binary_vectors` of ``count`` entries: object copy (read + write), check, write."""
+    if led is not None:
+        led.charge(count, 0, 4 * count)
+
+
+def _instance(A: Any, B: Any, t: Any, eps: Any, led: Ledger | None = None
+              ) -> tuple[np.ndarray, np.ndarray, float, float]:
     Aa = binary_vectors(A, "A")
     Ba = binary_vectors(B, "B")
+    _charge_binary(led, Aa.size + Ba.size)
     if Aa.shape != Ba.shape:
         raise ValueError(f"A and B must both be n x d (|A| = |B| = n), got {Aa.shape} and {Ba.shape}")
     tv = _real(t, "t")
@@ -196,19 +214,64 @@ def lookup_radius(t: float, strict: bool = True) -> int:
     return math.ceil(t) - 1 if strict else math.floor(t)
 
 
+def _counted(led: Ledger | None, op: str, run: Callable[[Ledger], Any]) -> Any:
+    """Run ``run(ledger)`` as one recorded call ``op`` (nothing recorded when it raises)."""
+    L = led if led is not None else Ledger(enabled=False)
+    L.begin(op)
+    try:
+        out = run(L)
+    except BaseException:
+        L.abort()
+        raise
+    L.end(result_space(out))
+    return out
+
+
+def result_space(res: "GapANNResult") -> int:
+    """Words held by a run: copies of A and B, the balanced copies and Q, K, V (attention case),
+    or the lookup table (case 1), and the n decisions."""
+    if res.case == "lookup":
+        return 3 * res.n * res.d + res.n
+    balanced = 2 * res.n * res.d if res.balanced else 0
+    return 2 * res.n * res.d_input + balanced + 3 * res.n_tilde * res.d_tilde + 2 * res.n
+
+
+def _annotate(led: Ledger, Aa: np.ndarray, Ba: np.ndarray, tv: float, ev: float) -> tuple[str, ...]:
+    """The promise classes carried by results, counted in part "annotation"."""
+    n, d = Aa.shape
+    led.part("annotation")
+    _charge_binary(led, Aa.size + Ba.size)
+    led.vec(2 * n * n * d, 2)                   # != over n x n x d, then the sum over d
+    led.vec(n * n + 2 * n)                      # row minima, two comparisons per row
+    out = promise_classes(Aa, Ba, tv, ev)
+    led.part("reduction")
+    return out
+
+
 def gap_ann_lookup(A: Any, B: Any, t: Any, eps: Any, *, strict: bool = True,
-                   early_exit: bool = True) -> GapANNResult:
+                   early_exit: bool = True, ledger: Ledger | None = None) -> GapANNResult:
     """Lemma 4.7, case ``t < c log n``: store ``B`` in a lookup table and probe, for each
     ``a_i``, every vector within Hamming distance ``< t`` (``<= t`` with ``strict=False``, as
-    printed: "at most t").  ``lookups`` counts the probes."""
-    Aa, Ba, tv, ev = _instance(A, B, t, eps)
+    printed: "at most t").  ``lookups`` counts the probes.  ``ledger``: one call
+    ``"gap_ann_lookup"`` with ``sub_calls`` ``insert`` (n) and ``lookup`` (the probes)."""
+    return _counted(ledger, "gap_ann_lookup",
+                    lambda led: _lookup(A, B, t, eps, strict, early_exit, led))
+
+
+def _lookup(A: Any, B: Any, t: Any, eps: Any, strict: bool, early_exit: bool,
+            led: Ledger) -> GapANNResult:
+    led.part("reduction")
+    Aa, Ba, tv, ev = _instance(A, B, t, eps, led)
     n, d = Aa.shape
     table = {tuple(int(x) for x in b) for b in Ba}
+    led.touch(2 * n * d)                        # B's rows as tuples (read + write), then hashed
+    led.sub("insert", n)
     radius = min(lookup_radius(tv, strict), d)
-    decisions, lookups = [], 0
+    decisions, lookups, flipped = [], 0, 0
     for a in Aa:
         found = False
         for r in range(radius + 1):
+            at_r = lookups
             for flips in itertools.combinations(range(d), r):
                 probe = [int(x) for x in a]
                 for p in flips:
@@ -218,11 +281,18 @@ def gap_ann_lookup(A: Any, B: Any, t: Any, eps: Any, *, strict: bool = True,
                     found = True
                     if early_exit:
                         break
+            flipped += r * (lookups - at_r)
             if found and early_exit:
                 break
         decisions.append(found)
+    # per probe: a_i copied (read + write) and r bits flipped; the probe as a tuple (read + write)
+    led.charge(flipped, 0, 4 * d * lookups + 2 * flipped)
+    led.sub("lookup", lookups)
+    led.touch(n)
+    led.sizes(n=n, d_input=d, d=d, radius=radius, n_tilde=0, d_tilde=0)
+    classes = _annotate(led, Aa, Ba, tv, ev)
     return GapANNResult(
-        case="lookup", near=tuple(decisions), classes=promise_classes(Aa, Ba, tv, ev), n=n,
+        case="lookup", near=tuple(decisions), classes=classes, n=n,
         d_input=d, t_input=tv, eps=ev, balanced=False, d=d, t=tv, n_tilde=0, d_tilde=0,
         oracle_calls=0, lookups=lookups, precision_bits=None, u=(), params=None)
 
@@ -338,21 +408,35 @@ def exact_oracle(Q: np.ndarray, K: np.ndarray, V: np.ndarray, scale: Any) -> np.
 
 
 def gap_ann_attention(A: Any, B: Any, t: Any, eps: Any, *, oracle: Oracle | None = None,
-                      variant: str = "corrected") -> GapANNResult:
+                      variant: str = "corrected", ledger: Ledger | None = None) -> GapANNResult:
     """Lemma 4.7, case ``t >= c log n`` (the decision itself is valid for any ``t > 0``).
 
     Balances the vectors by Remark 4.4 unless they already have half their entries 1 (then
     ``d`` and ``t`` double), builds ``Q, K, V``, calls ``oracle(Q, K, V, scale=1/d~)`` once at
     the working precision of the parameters, and decides "near" iff ``u_i >= t~_0``.
+    ``ledger``: one call ``"gap_ann_attention"`` with ``sub_calls`` ``oracle`` (1) and the
+    oracle's instance size ``n_tilde x d_tilde``.
     """
-    Aa, Ba, tv, ev = _instance(A, B, t, eps)
+    return _counted(ledger, "gap_ann_attention",
+                    lambda led: _attention_case(A, B, t, eps, oracle, variant, led))
+
+
+def _attention_case(A: Any, B: Any, t: Any, eps: Any, oracle: Oracle | None, variant: str,
+                    led: Ledger) -> GapANNResult:
+    led.part("reduction")
+    Aa, Ba, tv, ev = _instance(A, B, t, eps, led)
     n, d_in = Aa.shape
-    classes = promise_classes(Aa, Ba, tv, ev)
+    classes = _annotate(led, Aa, Ba, tv, ev)
     if n < 2:
         raise ValueError("n must be at least 2 (d = C log n needs log n > 0)")
     applied = not (is_balanced(Aa) and is_balanced(Ba))  # Remark 4.4 needed
+    led.vec(2 * n * d_in)                       # row sums of A and B
+    led.vec(4 * n)                              # compared with d/2, all()
     if applied:
         Aa, Ba = balance(Aa), balance(Ba)
+        _charge_binary(led, 2 * n * d_in)       # balance() validates its argument again
+        led.vec(2 * n * d_in)                   # 1 - a
+        led.touch(8 * n * d_in)                 # [a, 1 - a] written (read + write)
     d = Aa.shape[1]
     tb = 2 * tv if applied else tv
     params = lemma47_params(n, d, tb, ev, variant)
@@ -360,17 +444,26 @@ def gap_ann_attention(A: Any, B: Any, t: Any, eps: Any, *, oracle: Oracle | None
         raise ValueError("parameters outside the range of Lemma 4.7: t~ < eps_a, so an AAttC error "
                          "of eps_a can cross the threshold t~_0")
     Q, K, V = build_qkv(Aa, Ba, params)
+    # three 2n x 2d arrays filled, then a_i and b_j written entry by entry (2 n d), the ones
+    # blocks of Q and K (2n d + n d) and the value column (n)
+    led.touch(3 * (2 * n) * (2 * d) + 2 * n * d + 3 * n * d + n)
     use = oracle if oracle is not None else exact_oracle
     with mpmath.workprec(params.precision_bits):
         scale = mpmath.mpf(1) / (2 * d)  # A = exp(Q K^T / d~), d~ = 2d (Eq. 6)
         T = np.asarray(use(Q, K, V, scale), dtype=object)
+        led.sub("oracle", 1)
         if T.shape != (2 * n, 2 * d):
             raise ValueError(f"the oracle must return a {2 * n} x {2 * d} matrix, got shape {T.shape}")
         u = [mpmath.mpf(T[i, 0]) for i in range(n)]
         if not all(mpmath.isfinite(x) for x in u):
             raise ValueError("the oracle returned a non-finite entry")
         near = tuple(bool(x >= params.t0) for x in u)
+        led.touch(2 * n)                        # u read out of T
+        led.vec(2 * n)                          # finiteness, u_i >= t~_0
+        led.part("annotation")
         us = tuple(mpmath.nstr(x, 15) for x in u)
+        led.touch(2 * n)
+    led.sizes(n=n, d_input=d_in, d=d, n_tilde=2 * n, d_tilde=2 * d)
     return GapANNResult(
         case="attention", near=near, classes=classes, n=n, d_input=d_in, t_input=tv, eps=ev,
         balanced=applied, d=d, t=tb, n_tilde=2 * n, d_tilde=2 * d, oracle_calls=1, lookups=0,
@@ -378,12 +471,20 @@ def gap_ann_attention(A: Any, B: Any, t: Any, eps: Any, *, oracle: Oracle | None
 
 
 def gap_ann(A: Any, B: Any, t: Any, eps: Any, *, C_gamma: float = 0.05, c: float | None = None,
-            oracle: Oracle | None = None, variant: str = "corrected") -> GapANNResult:
+            oracle: Oracle | None = None, variant: str = "corrected",
+            ledger: Ledger | None = None) -> GapANNResult:
     """The algorithm of Lemma 4.7: lookup table if ``t < c log n``, attention otherwise.
 
     ``C = d / ln n`` for the input dimension; ``c`` defaults to :func:`choose_c` (``f(C, c) <
-    1 - C_gamma``)."""
-    Aa, Ba, tv, ev = _instance(A, B, t, eps)
+    1 - C_gamma``).  ``ledger``: one call ``"gap_ann"`` holding the chosen case's counts."""
+    return _counted(ledger, "gap_ann",
+                    lambda led: _gap_ann(A, B, t, eps, C_gamma, c, oracle, variant, led))
+
+
+def _gap_ann(A: Any, B: Any, t: Any, eps: Any, C_gamma: float, c: float | None,
+             oracle: Oracle | None, variant: str, led: Ledger) -> GapANNResult:
+    led.part("reduction")
+    Aa, Ba, tv, ev = _instance(A, B, t, eps, led)
     n, d = Aa.shape
     if n < 2:
         raise ValueError("n must be at least 2 (d = C log n needs log n > 0)")
@@ -392,5 +493,5 @@ def gap_ann(A: Any, B: Any, t: Any, eps: Any, *, C_gamma: float = 0.05, c: float
     if cc <= 0:
         raise ValueError(f"c must be positive, got {c!r}")
     if tv < cc * math.log(n):
-        return gap_ann_lookup(Aa, Ba, tv, ev)
-    return gap_ann_attention(Aa, Ba, tv, ev, oracle=oracle, variant=variant)
+        return gap_ann_lookup(Aa, Ba, tv, ev, ledger=led)
+    return gap_ann_attention(Aa, Ba, tv, ev, oracle=oracle, variant=variant, ledger=led)

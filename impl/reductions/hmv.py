@@ -34,6 +34,14 @@ Every answer comes from the dynamic structure's ``query`` (default
 :class:`impl.dynamic.DynamicAttention`); the result records the number of ``update_k``,
 ``update_v``, ``update_q`` calls and queries made.  Indices are 0-based (the paper's are
 1-based).
+
+Operation counts: ``reduction.ledger`` (:class:`impl.ledger.Ledger`, or the one passed as
+``ledger=``) records one call per phase, ``"phase1"``, ``"phase2"``, ``"phase3"``, each with the
+structure calls it issued (``sub_calls``: ``init``, ``update_k``, ``query``; and ``sign``, the
+'> 0' / '= 0' decisions), their counts as the structure's own ledger recorded them
+(``sub_cost``, when the structure keeps one), the instance sizes (``sizes``: n, n_tilde,
+d_tilde, nnz) and the reduction's own arithmetic (validation, construction, decoding) as
+``mul_adds`` and ``words``.  Bounds: spec DA-5.5-cost and DA-5.9-cost.
 """
 
 from __future__ import annotations
@@ -49,6 +57,7 @@ import numpy as np
 import sympy
 
 from impl.elements import as_index
+from impl.ledger import Ledger
 from impl.reductions import exactsign
 
 KINDS = ("sympy", "mpmath", "float64")
@@ -87,6 +96,12 @@ def boolean_matrix(x: Any, name: str, n: int | None = None) -> np.ndarray:
             raise ValueError(f"{name} must be Boolean (0/1); {name}[{idx[0]}, {idx[1]}] = {v!r}")
         out[idx] = int(v == 1)
     return out
+
+
+def _charge_boolean(led: Ledger, n: int) -> None:
+    """:func:`boolean_matrix` of an ``n x n`` input: an object copy (read + write) and one check
+    and one write per entry."""
+    led.charge(n * n, 0, 4 * n * n)
 
 
 def tau_fraction(tau: Any) -> Fraction:
@@ -192,17 +207,41 @@ class _HMVReduction:
     normalize = True
 
     def __init__(self, M: Any, V: Any, *, tau: Any = 1, kind: str = "sympy", a: float = 0.5,
-                 prec: int | None = None, structure: Callable[..., Any] | None = None) -> None:
-        """Phase 1: validate ``M``, ``V`` and initialize the dynamic structure."""
+                 prec: int | None = None, structure: Callable[..., Any] | None = None,
+                 ledger: Ledger | None = None) -> None:
+        """Phase 1: validate ``M``, ``V`` and initialize the dynamic structure.
+
+        ``ledger``: where the phases' counts go (``self.ledger``; a new Ledger by default)."""
+        self.ledger = ledger if ledger is not None else Ledger()
+        self.ledger.begin("phase1")
+        try:
+            self._phase1(M, V, tau, kind, a, prec, structure)
+        except BaseException:
+            self.ledger.abort()
+            raise
+        self.ledger.end(self._space())
+
+    def _space(self) -> int:
+        """Words the reduction holds besides the structure: M, V, P (n x n each), the column sums."""
+        n = self.n
+        return 3 * n * n + n
+
+    def _phase1(self, M: Any, V: Any, tau: Any, kind: str, a: float, prec: int | None,
+                structure: Callable[..., Any] | None) -> None:
+        led = self.ledger
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
         self.M = boolean_matrix(M, "M")
         self.n = n = self.M.shape[0]
         self.V = boolean_matrix(V, "V", n)
+        _charge_boolean(led, n)
+        _charge_boolean(led, n)
         self.tau = tau_fraction(tau)
         self.max_nnz = max_hint_nnz(n, self.tau)
         self.kind = kind
         self.colsum = [int(c) for c in self.V.sum(axis=0)]  # (1_{n x n} V)[j, i] = sum_k V[k, i], any j
+        led.vec(n * n)
+        led.touch(2 * n)
         # magnitude of the decoded quantities: (A V~)[j, i] <= n e^{max logit}, logit <= nnz(P)
         self.log2_magnitude = math.log2(2 * n) + min(n, self.max_nnz) * math.log2(math.e)
         self.bits_needed = math.ceil(self.log2_magnitude - math.log2(_HALF_GAP)) + GUARD_BITS
@@ -222,26 +261,40 @@ class _HMVReduction:
             self.prec = None
         self.counts = {"update_k": 0, "update_v": 0, "update_q": 0, "query": 0}
         self.P: np.ndarray | None = None
-        Q0, K0, V0 = self._initial()
+        Q0, K0, V0 = self._initial(led)
         self.n_tilde, self.d_tilde = Q0.shape
         factory = structure if structure is not None else _default_structure()
         with self._precision():
-            self.structure = factory(_convert(Q0, kind), _convert(K0, kind), _convert(V0, kind),
-                                     a=a, normalize=self.normalize)
+            args = (_convert(Q0, kind), _convert(K0, kind), _convert(V0, kind))
+            led.touch(2 * (Q0.size + K0.size + V0.size))      # converted to the element kind
+            self.structure = factory(*args, a=a, normalize=self.normalize)
+        led.sub("init", 1, self._structure_cost(0))
+        led.sizes(n=n, n_tilde=self.n_tilde, d_tilde=self.d_tilde)
 
     def construction(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The phase-1 matrices ``(Q~, K~, V~)`` given to the structure (0/1 integers)."""
-        return self._initial()
+        return self._initial(Ledger(enabled=False))
+
+    def _structure_cost(self, start: int) -> tuple[int, int, int] | None:
+        """The structure's own counts of its calls from index ``start`` on (None: no ledger)."""
+        sled = getattr(getattr(self, "structure", None), "ledger", None)
+        if not isinstance(sled, Ledger):
+            return None
+        return sled.since(start)
+
+    def _structure_calls(self) -> int:
+        sled = getattr(self.structure, "ledger", None)
+        return len(sled.calls) if isinstance(sled, Ledger) else 0
 
     # -- hooks
-    def _initial(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _initial(self, led: Ledger) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         raise NotImplementedError
 
-    def _hint_updates(self, P: np.ndarray) -> list[tuple[int, int]]:
+    def _hint_updates(self, P: np.ndarray, led: Ledger) -> list[tuple[int, int]]:
         """The (key row, column) entries of ``K~`` set to 1 so that ``K~^T`` holds the hint."""
         raise NotImplementedError
 
-    def _check_class(self, P: np.ndarray) -> None:
+    def _check_class(self, P: np.ndarray, led: Ledger) -> None:
         pass
 
     def _decode_entry(self, j: int, i: int) -> tuple[int | None, Any]:
@@ -259,6 +312,7 @@ class _HMVReduction:
 
     def _bit(self, q: Any) -> int:
         """1 if the decoded quantity is > 0, 0 if it is 0 (it is never negative)."""
+        self.ledger.sub("sign")
         if self.kind == "sympy":
             s = exactsign.sign(q)
             if s < 0:
@@ -278,16 +332,33 @@ class _HMVReduction:
         """Phase 2: the hint ``P`` (at most ``floor(n^tau)`` non-zeros), one update per entry."""
         if self.P is not None:
             raise RuntimeError("phase 2 was already run; the hint is given once (Definition 5.2)")
-        Pa = boolean_matrix(P, "P", self.n)
+        led = self.ledger
+        led.begin("phase2")
+        try:
+            self._phase2(P, led)
+        except BaseException:
+            led.abort()
+            raise
+        led.end(self._space())
+
+    def _phase2(self, P: Any, led: Ledger) -> None:
+        n = self.n
+        Pa = boolean_matrix(P, "P", n)
+        _charge_boolean(led, n)
         nnz = int(Pa.sum())
+        led.vec(n * n)
         if nnz > self.max_nnz:
             raise ValueError(f"P has {nnz} non-zeros but HMV allows at most floor(n^tau) = "
                              f"{self.max_nnz} (n={self.n}, tau={self.tau})")
-        self._check_class(Pa)
+        self._check_class(Pa, led)
+        start = self._structure_calls()
+        updates = self._hint_updates(Pa, led)
         with self._precision():
-            for key, col in self._hint_updates(Pa):
+            for key, col in updates:
                 self.structure.update_k(key, col, 1)
                 self.counts["update_k"] += 1
+        led.sub("update_k", len(updates), self._structure_cost(start))
+        led.sizes(n=n, n_tilde=self.n_tilde, d_tilde=self.d_tilde, nnz=nnz)
         self.P = Pa
 
     def phase3(self, i: Any) -> HMVResult:
@@ -295,13 +366,24 @@ class _HMVReduction:
         if self.P is None:
             raise RuntimeError("phase 3 needs the hint: call phase2(P) first")
         i = as_index(i, "i", self.n)
+        led = self.ledger
+        led.begin("phase3")
         before = dict(self.counts)
+        start = self._structure_calls()
         bits, decoded = [], []
-        with self._precision():
-            for j in range(self.n):
-                bit, q = self._decode_entry(j, i)
-                bits.append(bit)
-                decoded.append(q)
+        try:
+            with self._precision():
+                for j in range(self.n):
+                    bit, q = self._decode_entry(j, i)
+                    bits.append(bit)
+                    decoded.append(q)
+        except BaseException:
+            led.abort()
+            raise
+        led.sub("query", self.counts["query"] - before["query"], self._structure_cost(start))
+        led.touch(2 * self.n)                                 # the column and the quantities
+        led.sizes(n=self.n, n_tilde=self.n_tilde, d_tilde=self.d_tilde, nnz=int(self.P.sum()))
+        led.end(self._space())
         return HMVResult(
             lemma=self.lemma, variant=getattr(self, "variant", "corrected"), index=i,
             column=tuple(bits), n=self.n, tau=str(self.tau), nnz_P=int(self.P.sum()),
@@ -328,16 +410,21 @@ class OAMVReduction(_HMVReduction):
     normalize = False
     variant = "corrected"
 
-    def _initial(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _initial(self, led: Ledger) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         n = self.n
+        led.touch(5 * n * n)                    # two copies (read + write), one zero matrix
         return self.M.copy(), np.zeros((n, n), dtype=np.int64), self.V.copy()
 
-    def _hint_updates(self, P: np.ndarray) -> list[tuple[int, int]]:
+    def _hint_updates(self, P: np.ndarray, led: Ledger) -> list[tuple[int, int]]:
         # K~^T = P, i.e. K~[k, l] = P[l, k]: then (Q~ K~^T)[j, k] = (M P)[j, k]
-        return [(int(k), int(l)) for l, k in zip(*np.nonzero(P))]
+        out = [(int(k), int(l)) for l, k in zip(*np.nonzero(P))]
+        led.vec(P.size)                         # the non-zero scan
+        led.touch(4 * len(out))                 # index arrays, then the (key, column) pairs
+        return out
 
     def _decode_entry(self, j: int, i: int) -> tuple[int | None, Any]:
         q = self._query(j, i) - self.colsum[i]  # ((exp(M P) - 1_{n x n}) V)[j, i]
+        self.ledger.charge(1, 0, 3)
         return self._bit(q), q
 
 
@@ -364,7 +451,7 @@ class ODAMVReduction(_HMVReduction):
         self.variant = variant
         super().__init__(M, V, **kwargs)
 
-    def _initial(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _initial(self, led: Ledger) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         n = self.n
         rows = 2 * n + (1 if self.variant == "general" else 0)
         Q = np.zeros((rows, 2 * n), dtype=np.int64)
@@ -375,11 +462,15 @@ class ODAMVReduction(_HMVReduction):
         V[:n, :n] = self.V
         if self.variant == "general":
             V[2 * n, n] = 1  # zero key row 2n has logit 0 for every query: A[j, 2n] = 1
+        led.touch(3 * rows * 2 * n + 6 * n * n)  # three zero matrices; M, 1 - M, V copied in
+        led.vec(n * n)                           # 1 - M
         return Q, K, V
 
-    def _check_class(self, P: np.ndarray) -> None:
+    def _check_class(self, P: np.ndarray, led: Ledger) -> None:
         if self.variant == "corrected":
             cols = P.sum(axis=0)
+            led.vec(P.size)
+            led.vec(2 * self.n)
             if (cols > 1).any():
                 k = int(np.argmax(cols > 1))
                 raise ValueError(
@@ -387,12 +478,16 @@ class ODAMVReduction(_HMVReduction):
                     "knows D~ only when every column of P has at most one non-zero (the paper takes "
                     "P diagonal); use variant='general' for any P")
 
-    def _hint_updates(self, P: np.ndarray) -> list[tuple[int, int]]:
+    def _hint_updates(self, P: np.ndarray, led: Ledger) -> list[tuple[int, int]]:
         n = self.n
         big = np.zeros((2 * n, 2 * n), dtype=np.int64)
         big[:n, :n] = P
         big[n:, n:] = P
-        return [(int(k), int(l)) for l, k in zip(*np.nonzero(big))]
+        out = [(int(k), int(l)) for l, k in zip(*np.nonzero(big))]
+        led.touch(big.size + 4 * n * n)         # diag(P, P) written
+        led.vec(big.size)                       # the non-zero scan
+        led.touch(4 * len(out))
+        return out
 
     def _D(self, j: int) -> Any:
         """The diagonal entry D~[j] (j < n) the decoding uses."""
@@ -419,20 +514,27 @@ class ODAMVReduction(_HMVReduction):
         return float(self.n) ** (p / q)
 
     def _decode_entry(self, j: int, i: int) -> tuple[int | None, Any]:
+        led = self.ledger
         value = self._query(j, i)  # (D~^{-1} exp(Q~ K~^T) V~)[j, i]
         if self.variant == "general":
             inv_d = self._query(j, self.n)  # (D~^{-1} A V~)[j, n] = A[j, 2n] / D~[j] = 1 / D~[j]
             q = value - self.colsum[i] * inv_d
+            led.charge(2, 0, 5)
             if self.kind != "sympy":
                 q = q / inv_d
+                led.charge(1, 0, 3)
             return self._bit(q), q
         D = self._D(j)
+        # D~[j]: 2n + s (e - 1) (3 operations) or n^tau (e + 1) (2 operations and the power)
+        led.charge(3, 0, 6)
         if self.variant in ("printed", "printed-sub"):
             # printed: (D~^{-1} exp(..) V~)[j, i] - (D~^{-1} V~)[j, i]
             q = value - int(self.V[j, i]) / D
         else:
             q = value * D - self.colsum[i]
+        led.charge(2, 0, 5)
         if self.variant.startswith("printed"):
+            led.sub("sign")
             s = exactsign.sign(q)  # the printed rule: > 0 -> 1, = 0 -> 0, nothing for < 0
             return (None if s < 0 else s), q
         return self._bit(q), q

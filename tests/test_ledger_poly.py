@@ -1,0 +1,156 @@
+"""Ledger of the polynomial method (AS section 3): exact counts on small cases, computed by hand
+from the shapes of Algorithm 1, and outputs that do not depend on the ledger."""
+
+import math
+
+import numpy as np
+import pytest
+
+from impl.ledger import Ledger
+from impl.poly import exp_polynomial, feature_maps, poly_attention, poly_attention_report
+from spec.as_poly import costs as C
+
+# radius B^2 = 1 (scale 1/d), eps = 1e-2: the certified polynomial has degree 3 (docs/poly.md)
+N_Q, N_K, D, E, G = 3, 2, 2, 1, 3
+R = math.comb(D + G, G)          # 10 feature columns
+
+
+def inputs(seed=0):
+    rng = np.random.default_rng(seed)
+    return (rng.uniform(-1, 1, (N_Q, D)), rng.uniform(-1, 1, (N_K, D)), rng.uniform(-2, 2, (N_K, E)))
+
+
+def test_degree_of_the_hand_computed_case():
+    assert exp_polynomial(1.0, 1e-2).degree == G and R == 10
+
+
+@pytest.mark.parametrize("block_rows,kb,step", [(None, 1, 3), (1, 2, 1), (2, 1, 2)])
+def test_poly_attention_exact_counts(block_rows, kb, step):
+    Q, K, V = inputs()
+    led = Ledger()
+    rep = poly_attention_report(Q, K, V, eps=1e-2, B=1.0, block_rows=block_rows, ledger=led)
+    assert rep.ledger is led and len(led.calls) == 1
+    c = led.last()
+    n, m, d, e, g, r = N_Q, N_K, D, E, G, R
+    # validation: copies and finiteness of Q, K, V (n d + m d + m e), max |Q| and max |K| (abs, max)
+    assert c.part("validate")[0] == (n + m) * d + m * e + 2 * (n + m) * d == 32
+    # features: r + g + 1 for the weights, r - 1 products per row of Q and of K
+    assert c.part("features")[0] == (r + g + 1) + (r - 1) * (n + m) == 59
+    # D: the ones column of U2^T [1 | V] (r per key row) and its block additions (r per block),
+    # the weights folded (r), w~ = column 0 of U1 (...) (r per query row), w~ > 0 and finite (2n)
+    assert c.part("D")[0] == r * m + r * kb + r + n * r + 2 * n
+    # products: max |V| (2 m e), V / 2^k (m e), U2^T V (r m e), block additions (r e kb), weights
+    # folded (r e), U1 (U2^T V) (n r e), the division, the rescaling and the finiteness check (3 n e)
+    assert c.part("products")[0] == 3 * m * e + r * m * e + r * e * kb + r * e + n * r * e + 3 * n * e
+    assert c.mul_adds == sum(c.part(k)[0] for k in ("validate", "features", "D", "products"))
+    assert c.exps == 0 and all(v[1] == 0 for v in c.parts.values())
+    assert c.mul_adds == sum(C.exact_counts(n, m, d, e, g, kb).values())
+    assert c.sizes == {"n": n, "m": m, "d": d, "e": e, "g": g, "r": r, "step": step,
+                       "blocks_k": kb, "blocks_q": -(-n // step)}
+    # words held: copies (n d + m d + m e), the feature buffer r step, [1 | V], the r x (1 + e)
+    # factor, output and w~ (n (e + 1)), one block's product (min(step, n) (1 + e))
+    assert c.space == (n + m) * d + m * e + r * step + m * (1 + e) + r * (1 + e) + n * (e + 1) \
+        + min(step, n) * (1 + e)
+
+
+def test_default_block_case_totals():
+    Q, K, V = inputs()
+    led = Ledger()
+    poly_attention(Q, K, V, eps=1e-2, B=1.0, ledger=led)
+    c = led.last()
+    assert (c.op, c.mul_adds, c.space) == ("poly_attention", 32 + 59 + 76 + 85, 78)
+
+
+def test_feature_maps_exact_counts_and_words():
+    X, Y, _ = inputs()
+    led = Ledger()
+    U1, U2 = feature_maps(X, Y, exp_polynomial(1.0, 1e-2), scale=0.5, ledger=led)
+    c = led.last()
+    n, m, d, g, r = N_Q, N_K, D, G, R
+    assert U1.shape == (n, r) and U2.shape == (m, r)
+    assert c.part("validate") == [(n + m) * d, 0, 3 * (n + m) * d]
+    assert c.part("weights") == [r + g + 1, 0, 2 * r + g + 1]
+    # monomials of X: (r - 1) n products; words: column 0 (n), X^T copied (2 n d), the products
+    # (read and write, 2 (r - 1) n) and one column of X^T per multiplication (d g n); then U1 *= W
+    assert c.part("U1") == [(r - 1) * n + n * r, 0, n + 2 * n * d + 2 * (r - 1) * n + d * g * n + 3 * n * r]
+    assert c.part("U2") == [(r - 1) * m, 0, m + 2 * m * d + 2 * (r - 1) * m + d * g * m]
+    assert (c.mul_adds, c.words, c.exps, c.space) == (99, 289, 0, (n + m) * r)
+
+
+def test_the_ledger_does_not_change_results():
+    rng = np.random.default_rng(3)
+    for n, m, d, e in [(1, 1, 1, 1), (5, 7, 3, 2), (17, 4, 2, 3)]:
+        Q, K, V = rng.uniform(-1, 1, (n, d)), rng.uniform(-1, 1, (m, d)), rng.normal(size=(m, e))
+        plain = poly_attention(Q, K, V, eps=1e-6)
+        for led in (Ledger(), Ledger(enabled=False)):
+            assert np.array_equal(poly_attention(Q, K, V, eps=1e-6, ledger=led), plain)
+        for block_rows in (1, 2, 3, 100):
+            rep = poly_attention_report(Q, K, V, eps=1e-6, block_rows=block_rows, with_abs_sums=True)
+            assert np.array_equal(rep.output, poly_attention_report(Q, K, V, eps=1e-6, block_rows=block_rows).output)
+            np.testing.assert_allclose(rep.output, plain, rtol=1e-12, atol=1e-12)
+        U = feature_maps(Q, K, [1.0, 0.5, 0.25])
+        W = feature_maps(Q, K, [1.0, 0.5, 0.25], ledger=Ledger())
+        assert all(np.array_equal(a, b) for a, b in zip(U, W))
+
+
+def test_disabled_and_rejected_calls_record_nothing():
+    Q, K, V = inputs()
+    off = Ledger(enabled=False)
+    poly_attention(Q, K, V, ledger=off)
+    feature_maps(Q, K, [1.0, 1.0], ledger=off)
+    assert off.calls == []
+    led = Ledger()
+    with pytest.raises(ValueError):
+        poly_attention(Q, K, V, B=1e-3, ledger=led)           # |Q| > B
+    with pytest.raises(ValueError):
+        feature_maps(Q, np.ones((2, 3)), [1.0], ledger=led)  # column mismatch
+    with pytest.raises(TypeError):
+        poly_attention("Q", K, V, ledger=led)
+    assert led.calls == [] and led._open is None and led._part is None
+    poly_attention(Q, K, V, eps=1e-2, B=1.0, ledger=led)
+    assert [c.op for c in led.calls] == ["poly_attention"] and led.last().mul_adds == 252
+
+
+def test_abs_sums_are_a_separate_part():
+    Q, K, V = inputs()
+    rep = poly_attention_report(Q, K, V, eps=1e-2, B=1.0, with_abs_sums=True)
+    c = rep.ledger.last()
+    assert c.part("abs sums")[0] > 0
+    assert sum(c.part(k)[0] for k in ("validate", "features", "D", "products")) == 252
+
+
+def test_bounds_reject_inflated_counts(monkeypatch):
+    """The cost predicates fail when the counts exceed their bounds (here: bounds made smaller)."""
+    ex = {"Q": inputs()[0], "K": inputs()[1], "V": inputs()[2], "B": 1.0, "eps": 1e-2, "block_rows": None}
+    C.check_theorem37(ex)
+    C.check_lemma34(ex)
+    C.check_lemma32(ex)
+    real = C.bounds
+    monkeypatch.setattr(C, "bounds", lambda *a: {k: (f, v // 4) for k, (f, v) in real(*a).items()})
+    with pytest.raises(C.Counterexample):
+        C.check_theorem37(ex)
+    with pytest.raises(C.Counterexample):
+        C.check_lemma34(ex)
+
+
+def test_ledger_parts_and_sub_calls():
+    led = Ledger()
+    led.begin("outer")
+    led.part("a")
+    led.vec(3)
+    led.begin("inner")           # nested: charged to the outer call, parts continue
+    led.part("b")
+    led.gemm(2, 3, 4)
+    led.sub("query", 2, (5, 1, 7))
+    led.end()
+    led.sub("query")
+    led.part("a")
+    led.exp(2)
+    led.sizes(n=4)
+    led.end(space=9)
+    c = led.last()
+    assert c.parts == {"a": [3, 2, 10], "b": [24, 0, 26]}
+    assert (c.mul_adds, c.exps, c.words, c.space) == (27, 2, 36, 9)
+    assert c.sub_calls == {"query": 3} and c.sub_cost == [5, 1, 7] and c.sizes == {"n": 4}
+    assert led.since(0) == (27, 2, 36)
+    assert c.part("missing") == [0, 0, 0]

@@ -1,0 +1,158 @@
+"""Ledgers of the reductions (DA section 5, AS section 4.3): the structure and oracle calls they
+issue, their sizes and the reductions' own arithmetic, exact on small cases (by hand)."""
+
+import numpy as np
+import pytest
+
+from impl.ledger import Ledger
+from impl.reductions.ann import gap_ann, gap_ann_attention, gap_ann_lookup
+from impl.reductions.hmv import ODAMVReduction, OAMVReduction, oamv_hmv
+from spec.reductions import costs as C
+
+M = [[1, 0], [0, 1]]
+V = [[1, 1], [0, 1]]
+P = [[0, 1], [1, 0]]        # k = 2 non-zeros, one per column
+N = 2
+
+
+def test_oamv_exact_counts():
+    red = OAMVReduction(M, V, tau=1, kind="float64")
+    red.phase2(P)
+    res = red.phase3(1)
+    p1, p2, p3 = red.ledger.calls
+    n, k = N, 2
+    assert [p1.op, p2.op, p3.op] == ["phase1", "phase2", "phase3"]
+    # phase 1: M and V validated (n^2 checks each, 4 n^2 words), column sums (n^2), Q~ = M, K~ = 0,
+    # V~ = V built (5 n^2 words) and converted (2 * 3 n^2 words): one init on n x n
+    assert (p1.mul_adds, p1.words) == (3 * n * n, 8 * n * n + 2 * n * n + 2 * n + 5 * n * n + 6 * n * n)
+    assert p1.sub_calls == {"init": 1} and p1.sizes == {"n": n, "n_tilde": n, "d_tilde": n}
+    # phase 2: P validated, nnz(P), the non-zero scan (n^2 each); k update_k calls
+    assert (p2.mul_adds, p2.words) == (3 * n * n, 4 * n * n + 2 * n * n + 2 * n * n + 4 * k)
+    assert p2.sub_calls == {"update_k": k}
+    # phase 3: n queries, one subtraction and one sign decision per entry
+    assert (p3.mul_adds, p3.words) == (n, 3 * n + 2 * n)
+    assert p3.sub_calls == {"query": n, "sign": n}
+    assert all(c.space == 3 * n * n + n for c in (p1, p2, p3))
+    # the structure's own ledger, summed per phase
+    s = red.structure.ledger.calls
+    assert [c.op for c in s] == ["init", "update_k", "update_k", "query", "query"]
+    assert p1.sub_cost == [s[0].mul_adds, s[0].exps, s[0].words]
+    assert p2.sub_cost == [sum(c.mul_adds for c in s[1:3]), sum(c.exps for c in s[1:3]),
+                           sum(c.words for c in s[1:3])]
+    assert p3.sub_cost[0] == sum(c.mul_adds for c in s[3:])
+    assert res.column == (1, 1)
+
+
+def test_odamv_exact_counts():
+    red = ODAMVReduction(M, V, tau=1, kind="float64")
+    red.phase2(P)
+    red.phase3(1)
+    p1, p2, p3 = red.ledger.calls
+    n, k, nt = N, 2, 2 * N
+    # phase 1: validation 2 n^2, column sums n^2, 1 - M n^2 (multiply-adds); words: validation 8 n^2,
+    # sums 2 n^2 + 2n, three zero 2n x 2n matrices and M, 1 - M, V copied in (12 n^2 + 6 n^2),
+    # 1 - M (2 n^2), conversion 2 * 3 (2n)^2
+    assert (p1.mul_adds, p1.words) == (4 * n * n, 8 * n * n + 2 * n * n + 2 * n + 18 * n * n + 2 * n * n + 24 * n * n)
+    assert p1.sizes == {"n": n, "n_tilde": nt, "d_tilde": nt}
+    # phase 2: validation, nnz, column sums (n^2 each), two tests over the n column sums (2n), the
+    # non-zero scan of diag(P, P) (4 n^2); 2k update_k
+    assert p2.mul_adds == 3 * n * n + 2 * n + 4 * n * n
+    assert p2.words == 4 * n * n + 2 * n * n + 2 * n * n + 4 * n + 8 * n * n + 8 * n * n + 4 * 2 * k
+    assert p2.sub_calls == {"update_k": 2 * k}
+    # phase 3: D~[j] (3) and D~[j] query - colsum (2) per entry; n queries (not the printed 2n)
+    assert (p3.mul_adds, p3.words) == (5 * n, 11 * n + 2 * n)
+    assert p3.sub_calls == {"query": n, "sign": n}
+
+
+def test_general_variant_and_shared_ledger():
+    led = Ledger()
+    res = oamv_hmv(M, V, P, 0, kind="float64", ledger=led)
+    assert [c.op for c in led.calls] == ["phase1", "phase2", "phase3"] and res.queries == N
+    red = ODAMVReduction(M, V, tau=1, kind="float64", variant="general", ledger=led)
+    red.phase2(P)
+    red.phase3(0)
+    assert red.ledger is led and len(led.calls) == 6
+    p1, p2, p3 = led.calls[3:]
+    assert p1.sizes["n_tilde"] == 2 * N + 1 and p2.sub_calls == {"update_k": 4}
+    assert p3.sub_calls == {"query": 2 * N, "sign": N}
+    assert p3.mul_adds == 3 * N                      # q - colsum * (1/D~), then / (1/D~) in floats
+
+
+def test_rejected_phases_record_nothing():
+    red = OAMVReduction(M, V, tau=0.5, kind="float64")
+    with pytest.raises(ValueError):
+        red.phase2([[1, 1], [1, 1]])                 # 4 non-zeros > floor(2^0.5) = 1
+    assert [c.op for c in red.ledger.calls] == ["phase1"] and red.ledger._open is None
+    with pytest.raises(RuntimeError):
+        red.phase3(0)
+    led = Ledger()
+    with pytest.raises(ValueError):
+        OAMVReduction(M, [[1, 2], [0, 1]], ledger=led)
+    assert led.calls == []
+
+
+def test_the_ledger_does_not_change_the_decoded_columns():
+    rng = np.random.default_rng(2)
+    for _ in range(5):
+        n = 4
+        Mr, Vr = rng.integers(0, 2, (n, n)).tolist(), rng.integers(0, 2, (n, n)).tolist()
+        Pr = np.eye(n, dtype=int)[rng.permutation(n)][:, :].tolist()
+        a = oamv_hmv(Mr, Vr, Pr, 1, kind="mpmath")
+        b = oamv_hmv(Mr, Vr, Pr, 1, kind="mpmath", ledger=Ledger(enabled=False))
+        assert a.column == b.column and a.queries == b.queries == n
+
+
+A = [[0, 1], [1, 1]]
+B = [[1, 0], [1, 1]]
+
+
+def test_gap_ann_attention_exact_counts():
+    led = Ledger()
+    oracle = C.RecordingOracle()
+    res = gap_ann_attention(A, B, 1.0, 1.0, oracle=oracle, ledger=led)
+    c = led.last()
+    n, d_in, d = 2, 2, 4                               # [1, 1] is not balanced: Remark 4.4 doubles d
+    assert res.balanced and res.d == d and oracle.shapes == [(2 * n, 2 * d)]
+    assert c.sub_calls == {"oracle": 1} and (c.sizes["n_tilde"], c.sizes["d_tilde"]) == (4, 8)
+    # validation 2 n d_in, row sums 2 n d_in and 4 n tests, balance: validation and 1 - a (2 n d_in
+    # each), decisions 2n
+    assert c.part("reduction")[0] == 2 * n * d_in + 2 * n * d_in + 4 * n + 4 * n * d_in + 2 * n == 44
+    # words: 8 n d_in + 4 n d_in + 8 n + 8 n d_in + 4 n d_in + 8 n d_in, Q, K, V (3 (2n)(2d)),
+    # their entries (2 n d + 3 n d + n), u read (2n) and tested (4n)
+    assert c.part("reduction")[2] == 32 * n * d_in + 8 * n + 12 * n * d + 5 * n * d + n + 6 * n == 294
+    # the promise classes (annotation): validation, distances (2 n^2 d), minima and tests
+    assert c.part("annotation")[0] == 2 * n * d_in + 2 * n * n * d_in + n * n + 2 * n == 32
+    assert c.exps == 0 and c.space == 2 * n * d_in + 2 * n * d + 3 * (2 * n) * (2 * d) + 2 * n
+
+
+def test_gap_ann_lookup_exact_counts():
+    led = Ledger()
+    res = gap_ann_lookup(A, B, 2.0, 1.0, ledger=led)   # radius 1, early exit
+    c = led.last()
+    # a_1 = [0, 1]: probe itself (miss), then one flip (hit); a_2 = [1, 1]: itself (hit)
+    assert res.lookups == 3 and c.sub_calls == {"insert": 2, "lookup": 3}
+    assert c.part("reduction") == [8 + 1, 0, 32 + 8 + 4 * 2 * 3 + 2 + 2]
+    full = gap_ann_lookup(A, B, 2.0, 1.0, ledger=led, early_exit=False)
+    assert full.lookups == 2 * (1 + 2) and led.last().sub_calls["lookup"] == 6
+
+
+def test_gap_ann_records_one_call_with_the_chosen_case():
+    led = Ledger()
+    res = gap_ann(A, B, 2.0, 1.0, c=10.0, ledger=led)   # t < c log n: lookup
+    assert res.case == "lookup" and [x.op for x in led.calls] == ["gap_ann"]
+    assert set(led.last().sub_calls) == {"insert", "lookup"}
+    res = gap_ann(A, B, 1.0, 1.0, c=0.1, oracle=C.RecordingOracle(), ledger=led)
+    assert res.case == "attention" and led.last().sub_calls == {"oracle": 1}
+    assert led.last().part("reduction")[0] == 44 + 8     # gap_ann validates once more
+    with pytest.raises(ValueError):
+        gap_ann(A, B, 0.0, 1.0, ledger=led)
+    assert len(led.calls) == 2
+
+
+def test_cost_predicates_on_small_cases():
+    C.check_ann_costs({"A": A, "B": B, "t": 1.0, "eps": 1.0})
+    with pytest.raises(C.Counterexample):
+        C.check_ann_size_literal({"A": [[0], [1]], "B": [[0], [0]], "t": 1.0, "eps": 1.0})
+    C.check_ann_size_literal({"A": [[0, 1], [1, 0]], "B": [[0, 1], [0, 1]], "t": 1.0, "eps": 1.0})
+    for variant in ("oamv", "general"):
+        C.check_hmv_costs({"M": M, "V": V, "P": P, "tau": "1", "a": "0.5", "i": 0, "variant": variant})
