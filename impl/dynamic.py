@@ -6,10 +6,10 @@ product when ``threshold = ceil(n^a)`` updates of one kind have accumulated.
 
 Invariants between recomputes (``V0`` is ``V`` at the last recompute, ``A`` and ``D`` current)::
 
-    C + PK_cols[:, :ck] @ PK_v[:ck]  ==  A @ V0,   PK_v[t] == V0[PK_keys[t]]   (pending key updates)
+    C + PK_cols[:, :ck] @ PK_v[:ck]  ==  A @ V0,   PK_v[t] == V0[key_t]   (pending key updates)
     V0 + sum_s delta_s e_{row_s} e_{col_s}^T ==  V               (pending value updates)
 
-so that ``(D^{-1} A V)[i, j] = (C[i, j] + PK_cols[i] . V0[PK_keys, j] + sum_{s: col_s = j}
+so that ``(D^{-1} A V)[i, j] = (C[i, j] + PK_cols[i] . PK_v[:, j] + sum_{s: col_s = j}
 A[i, row_s] delta_s) / D[i]`` costs O(ck + cv) (Lemma 4.6, corrected).
 
 Corrections to the printed pseudocode (each is an erratum record DA-E1 ... in the report, with a
@@ -71,8 +71,9 @@ class DynamicAttention:
         self.ledger.touch(3 * n * d)
         T = self.threshold
         self.pk_cols = kind.zeros((n, T), order="F")   # a column per pending key update
-        self.pk_keys = np.zeros(T, dtype=np.intp)
-        self.pk_v = kind.zeros((T, d), order="F")      # V0[pk_keys], so a query reads a column
+        # the row V0[key] of each pending key update (V0 only changes at a recompute), column-major
+        # so that a query reads a column
+        self.pk_v = kind.zeros((T, d), order="F")
         self.ck = 0
         self.pv_rows = np.zeros(T, dtype=np.intp)
         self.pv_cols = np.zeros(T, dtype=np.intp)
@@ -81,7 +82,7 @@ class DynamicAttention:
         self.kernel.row_scaled += [self.C, self.pk_cols]
         #: words held: the kernel (Q, K, M, A, s, D, W), V0, C and the pending buffers, all
         #: allocated here, so the space never changes afterwards
-        self.space = self.kernel.space + 2 * n * d + n * T + T * d + 4 * T
+        self.space = self.kernel.space + 2 * n * d + n * T + T * d + 3 * T
         self.ledger.end(self.space)
 
     # ------------------------------------------------------------------------------ attributes
@@ -106,9 +107,8 @@ class DynamicAttention:
         self.ledger.begin("update_k", self.pending)
         # Delta_A goes straight into the next pending column (column-major: contiguous)
         self.kernel.apply_key(upd, out=self.pk_cols[:, self.ck])
-        self.pk_keys[self.ck] = i
         self.pk_v[self.ck] = self.V0[i]
-        self.ledger.touch(1 + 2 * self.d)
+        self.ledger.touch(2 * self.d)
         self.ck += 1
         self._refresh_stale_rows()
         if self.ck == self.threshold:

@@ -176,3 +176,15 @@ def test_mpmath_elements():
         V2 = m(Vf); V2[0, 1] += mpmath.mpf(1) / 3
         diff = S.output() - attention(m(Qf), m(Kf), V2)
         assert max(abs(x) for x in diff.flat) < mpmath.mpf(10) ** -45
+
+
+@pytest.mark.parametrize("method", ["update_k", "update_v", "update_q", "query"])
+@pytest.mark.parametrize("which", ["i", "j"])
+def test_index_just_past_the_end_is_refused_by_name(method, which):
+    """i = n and j = d are refused by the structure's own check, which names the index and the
+    range (not by a numpy IndexError from deeper down)."""
+    S, _ = make(DynamicAttention)                        # n = 5, d = 3
+    i, j, bound = (S.n, 0, S.n) if which == "i" else (0, S.d, S.d)
+    args = (i, j) if method == "query" else (i, j, 0.5)
+    with pytest.raises(IndexError, match=rf"{which}={bound} is out of range \[0, {bound}\)"):
+        getattr(S, method)(*args)

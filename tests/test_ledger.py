@@ -35,7 +35,7 @@ def test_exact_counts_of_the_paper_operations():
         S.update_k(t, 0, 0.1)
     last = S.ledger.last()
     assert last.recomputes == 1 and last.mul_adds == 12 * n + n * T * d + n * d
-    assert S.space == 2 * n * d + 2 * n * n + 3 * n + 2 * n * d + n * T + T * d + 4 * T
+    assert S.space == 2 * n * d + 2 * n * n + 3 * n + 2 * n * d + n * T + T * d + 3 * T
 
 
 def test_rejected_calls_record_nothing_and_off_records_nothing():
@@ -60,3 +60,14 @@ def test_every_structure_has_a_ledger(factory):
     ops = [c.op for c in S.ledger.calls]
     assert ops[0] == "init" and {"update_k", "update_v", "query"} <= set(ops)
     assert all(c.mul_adds >= 0 and c.words > 0 for c in S.ledger.calls)
+
+
+def test_query_counts_without_pending_values():
+    """Lemma 4.7's query reads the pending lists only: ck + cv + hits + 1 multiply-adds exactly."""
+    n, d = 16, 4
+    S = make(n, d)
+    S.query(0, 0)
+    assert S.ledger.last().mul_adds == 1                 # nothing pending: the division only
+    S.update_k(3, 1, 0.2)
+    S.query(5, 2)
+    assert S.ledger.last().mul_adds == 1 + 1             # one pending key term, no values

@@ -23,7 +23,7 @@ follows T updates of one kind, so the updates of a sequence cost at most
       + sum over query updates (2 n d + 3 n) + sum of S,
 
 i.e. O(n d) per update = T_mat(n, n^a, d) / n^a (Lemmas 4.4, 4.5 Part 2).  Space:
-2 n^2 + 4 n d + n T + T d + 3 n + 4 T words = O(n^2) (Theorem 4.1).
+2 n^2 + 4 n d + n T + T d + 3 n + 3 T words = O(n^2) (Theorem 4.1).
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ def amortized_bound(calls: list[CallCost], n: int, d: int, T: int) -> int:
 
 
 def space_bound(n: int, d: int, T: int) -> int:
-    return 2 * n * n + 4 * n * d + n * T + T * d + 3 * n + 4 * T
+    return 2 * n * n + 4 * n * d + n * T + T * d + 3 * n + 3 * T
 
 
 # ---------------------------------------------------------------------------- the predicate
@@ -115,7 +115,7 @@ def bounds_hold(example: tuple[int, int, float, int, list]) -> None:
                                  pending=list(c.pending), mul_adds=c.mul_adds, bound=mul_adds,
                                  exps=c.exps, exp_bound=exps, ops=[list(o) for o in ops[:k]])
         if c.space > space_bound(n, d, T):
-            raise Counterexample("space exceeds 2n^2 + 4nd + nT + Td + 3n + 4T", space=c.space, n=n, d=d, T=T)
+            raise Counterexample("space exceeds 2n^2 + 4nd + nT + Td + 3n + 3T", space=c.space, n=n, d=d, T=T)
     updates = [c for c in S.ledger.calls if c.op.startswith("update")]
     spent = sum(c.mul_adds for c in updates)
     allowed = amortized_bound(updates, n, d, T)

@@ -19,7 +19,7 @@ register(Lemma(
               "multiply-adds and n^2 exponentials (Lemma 4.3); update_k <= 12n + S + R (Lemma 4.4); "
               "update_v <= 3cv + 1 + R (Lemma 4.5); update_q <= 2nd + 3n; query <= ck + 2cv + 3 "
               "(Lemma 4.7: O(n^a)); recompute <= n(ck + cv)d + nd + cv (Lemma 4.9: T_mat(n, n^a, d)); "
-              "space <= 2n^2 + 4nd + nT + Td + 3n + 4T (Theorem 4.1: O(n^2)); and over any sequence the "
+              "space <= 2n^2 + 4nd + nT + Td + 3n + 3T (Theorem 4.1: O(n^2)); and over any sequence the "
               "updates cost at most (12n + 2nd + 1) per key update, (3T + 2nd + 1) per value update, "
               "(2nd + 3n) per query update, plus S (Lemmas 4.4, 4.5 Part 2: T_mat(n, n^a, d)/n^a). "
               "R is the recompute an update triggers, S the float64 stabilisation work "
