@@ -122,7 +122,6 @@ class ExpKernel:
             delta_a = new_col - self.A[:, i]
             if out is not None:
                 out[:] = delta_a
-                delta_a = out
             # proposal: scale * Q[:, j], + M[:, i]; then n exponentials (Algorithm 2 line 7),
             # Delta_A (lines 10-11), D += Delta_A (lines 12-13); words: those passes plus storing
             # the K entry and the M and A columns
