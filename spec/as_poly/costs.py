@@ -36,7 +36,7 @@ import sympy
 from impl.ledger import CallCost, Ledger
 from impl.poly import exp_polynomial, feature_maps, poly_attention_report
 from impl.poly.features import paper_rank, rank
-from spec.as_poly.predicates import GRID_EPS, _matrix
+from spec.as_poly.predicates import GRID_EPS, attention_inputs, decode_attention, encode_attention
 from spec.registry import Counterexample
 
 
@@ -83,30 +83,13 @@ def construction_bound(n: int, m: int, d: int, g: int) -> dict[str, tuple[str, i
 # ------------------------------------------------------------------------------ strategies
 def cost_inputs(max_n: int = 12, max_d: int = 4):
     """``dict(Q, K, V, B, eps, block_rows)``: n, m <= max_n, d <= max_d, e <= 3, B^2 <= 4 (radius
-    B^2 with scale 1/d), eps on the grid, and row blocks of 1, 2, 3 or 5 rows (or the default)."""
+    B^2 with scale 1/d), |V| <= 2, eps on the grid, and row blocks of 1, 2, 3 or 5 rows (or the
+    default)."""
     from hypothesis import strategies as st
 
-    @st.composite
-    def build(draw):
-        n = draw(st.integers(1, max_n))
-        m = draw(st.integers(1, max_n))
-        d = draw(st.integers(1, max_d))
-        e = draw(st.integers(1, 3))
-        B = draw(st.sampled_from([0.5, 1.0, math.sqrt(2.0), 2.0]))
-        eps = draw(st.sampled_from(GRID_EPS))
-        return {"Q": _matrix(draw, st, n, d, B), "K": _matrix(draw, st, m, d, B),
-                "V": _matrix(draw, st, m, e, 2.0), "B": B, "eps": eps,
-                "block_rows": draw(st.sampled_from([None, 1, 2, 3, 5]))}
-
-    return build()
-
-
-def encode(ex: dict) -> dict:
-    return {k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in ex.items()}
-
-
-def decode(js: dict) -> dict:
-    return {k: (np.array(v, dtype=np.float64) if isinstance(v, list) else v) for k, v in js.items()}
+    inputs = attention_inputs(max_n, max_d, b_values=(0.5, 1.0, math.sqrt(2.0), 2.0), v_bounds=(2.0,))
+    return st.tuples(inputs, st.sampled_from([None, 1, 2, 3, 5])).map(
+        lambda pair: {**pair[0], "block_rows": pair[1]})
 
 
 # ------------------------------------------------------------------------------ predicates

@@ -35,8 +35,10 @@ def _matrix(draw, st, n: int, d: int, bound: float) -> np.ndarray:
     return np.array(vals, dtype=np.float64).reshape(n, d)
 
 
-def attention_inputs(max_n: int = 8, max_d: int = 4):
-    """Draws ``dict(Q, K, V, B, eps)`` with ``||Q||, ||K|| <= B`` (B^2 <= 8) and eps on the grid."""
+def attention_inputs(max_n: int = 8, max_d: int = 4, b_values=(0.5, 1.0, math.sqrt(2.0), 2.0, 2.8),
+                     v_bounds=(1.0, 2.0, 10.0)):
+    """Draws ``dict(Q, K, V, B, eps)`` with ``||Q||, ||K|| <= B`` (B from ``b_values``; the default
+    B^2 <= 8), ``|V| <=`` one of ``v_bounds`` and eps on the grid."""
     from hypothesis import strategies as st
 
     @st.composite
@@ -45,9 +47,9 @@ def attention_inputs(max_n: int = 8, max_d: int = 4):
         m = draw(st.integers(1, max_n))
         d = draw(st.integers(1, max_d))
         e = draw(st.integers(1, 3))
-        B = draw(st.sampled_from([0.5, 1.0, math.sqrt(2.0), 2.0, 2.8]))
+        B = draw(st.sampled_from(b_values))
         eps = draw(st.sampled_from(GRID_EPS))
-        Vb = draw(st.sampled_from([1.0, 2.0, 10.0]))
+        Vb = draw(st.sampled_from(v_bounds))
         return {"Q": _matrix(draw, st, n, d, B), "K": _matrix(draw, st, m, d, B),
                 "V": _matrix(draw, st, m, e, Vb), "B": B, "eps": eps}
 

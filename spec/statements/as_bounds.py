@@ -7,7 +7,7 @@ from __future__ import annotations
 from spec.as_poly import costs as C
 from spec.registry import Direct, Lemma, Property, Source, SympyProof, register
 
-ENC = {"encode": C.encode, "decode": C.decode}
+ENC = {"encode": C.encode_attention, "decode": C.decode_attention}
 SIZES = "n, m <= 12 queries / keys, d <= 4, e <= 3, B^2 <= 4, eps 1e-2 ... 1e-10, row blocks 1-5"
 
 register(Lemma(
