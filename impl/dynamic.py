@@ -108,28 +108,27 @@ class DynamicAttention:
         # Delta_A goes straight into the next pending column (column-major: contiguous)
         self.kernel.apply_key(upd, out=self.pk_cols[:, self.ck])
         self.pk_v[self.ck] = self.V0[i]
-        self.ledger.touch(2 * self.d)
         self.ck += 1
         self._refresh_stale_rows()
         if self.ck == self.threshold:
             self.recompute()
-        self.ledger.end(self.space)
+        self.ledger.end(self.space, words=2 * self.d)     # the row of V0 copied into PK_v
 
     def update_v(self, i: int, j: int, delta: Any) -> None:
         """UpdateV (Algorithm 3): ``V[i, j] += delta``; O(1) unless it triggers a recompute."""
         i, j = self._indices(i, j)
         value = self._delta(delta)
         check_value_entry(self._current_v(i, j) + value, f"V[{i}, {j}] + delta", self.kind)
+        cv = self.cv
         self.ledger.begin("update_v", self.pending)
-        # the overflow check over the pending entries, then three stores
-        self.ledger.charge(3 * self.cv + 1, 0, 9 * self.cv + 6)
-        self.pv_rows[self.cv] = i
-        self.pv_cols[self.cv] = j
-        self.pv_delta[self.cv] = value
-        self.cv += 1
+        self.pv_rows[cv] = i
+        self.pv_cols[cv] = j
+        self.pv_delta[cv] = value
+        self.cv = cv + 1
         if self.cv == self.threshold:
             self.recompute()
-        self.ledger.end(self.space)
+        # the overflow check over the pending entries, then three stores
+        self.ledger.end(self.space, 3 * cv + 1, 0, 9 * cv + 6)
 
     def update_q(self, i: int, j: int, delta: Any) -> None:
         """``Q[i, j] += delta`` (not in the paper): row ``i`` of ``A`` and ``C`` re-evaluated, O(n d)."""
@@ -146,8 +145,6 @@ class DynamicAttention:
         """Query (Algorithm 4, corrected): entry ``(i, j)`` of the current result, O(ck + cv)."""
         i, j = self._indices(i, j)
         ck, cv = self.ck, self.cv
-        led = self.ledger
-        led.begin("query", (ck, cv))
         acc = self.C[i, j]
         if ck:
             acc = acc + self.pk_cols[i, :ck] @ self.pk_v[:ck, j]
@@ -160,10 +157,9 @@ class DynamicAttention:
         # C_ij, the pending key terms (a row of PK_cols against a column of PK_v), the test of
         # which pending values hit column j, their terms (gathering rows, deltas and A entries),
         # and the division by D_i
-        led.charge(ck + cv + hits + 1, 0, 3 * ck + 3 * cv + 5 * hits + 4)
-        out = self._finish(acc, i)
-        led.end(self.space)
-        return out
+        self.ledger.record("query", (ck, cv), ck + cv + hits + 1, 0, 3 * ck + 3 * cv + 5 * hits + 4,
+                           self.space)
+        return self._finish(acc, i)
 
     def output(self) -> np.ndarray:
         """The whole current ``n x d`` result, O(n (ck d + cv)); the structure is unchanged."""

@@ -69,7 +69,12 @@ class CallCost:
 @dataclass
 class Ledger:
     enabled: bool = True
-    calls: list[CallCost] = field(default_factory=list)
+    #: the recorded calls: CallCost objects, or (for calls without extras) the tuple of a
+    #: CallCost's fields, turned into CallCost objects when read (``calls``).  Thousands of live
+    #: objects would make Python's cyclic garbage collector rescan them all, which cost more than
+    #: the counting itself on a fast workload (tuples of numbers are not tracked).
+    _entries: list = field(default_factory=list)
+    _materialized: int = 0
     _open: CallCost | None = None
     _depth: int = 0
     #: the part being counted and the open call's totals when it started (``part``)
@@ -85,16 +90,34 @@ class Ledger:
             self._part = None
         self._depth += 1
 
-    def end(self, space: int = 0) -> None:
+    def end(self, space: int = 0, mul_adds: int = 0, exps: int = 0, words: int = 0) -> None:
+        """Close a call; ``mul_adds``, ``exps``, ``words``: a last charge, as :meth:`charge`."""
         if not self.enabled or self._depth == 0:
             return
+        if mul_adds or exps or words:
+            self.charge(mul_adds, exps, words)
         self._depth -= 1
         if self._depth == 0 and self._open is not None:
             if self._part is not None:
                 self._close_part()
-            self._open.space = space
-            self.calls.append(self._open)
+            c = self._open
+            if c.parts is None and c.sub_calls is None and c.sub_cost is None and c.sizes is None:
+                self._entries.append((c.op, c.mul_adds, c.exps, c.words, space, c.recomputes,
+                                      c.rows_rescaled, c.rows_refreshed, c.pending))
+            else:
+                c.space = space
+                self._entries.append(c)
             self._open = None
+
+    def record(self, op: str, pending: tuple[int, int], mul_adds: int, exps: int, words: int,
+               space: int) -> None:
+        """``begin``, ``charge`` and ``end`` in one: a call that makes no calls of its own (a query)."""
+        if not self.enabled:
+            return
+        if self._depth:
+            self.charge(mul_adds, exps, words)
+        else:
+            self._entries.append((op, mul_adds, exps, words, space, 0, 0, 0, pending))
 
     def abort(self) -> None:
         """A rejected call: nothing is recorded."""
@@ -179,6 +202,16 @@ class Ledger:
             self._open.rows_refreshed += rows_refreshed
 
     # ------------------------------------------------------------------------ reading
+    @property
+    def calls(self) -> list[CallCost]:
+        """Every recorded call, oldest first."""
+        entries = self._entries
+        for k in range(self._materialized, len(entries)):
+            if type(entries[k]) is tuple:
+                entries[k] = CallCost(*entries[k])
+        self._materialized = len(entries)
+        return entries
+
     def last(self) -> CallCost:
         return self.calls[-1]
 
@@ -186,7 +219,8 @@ class Ledger:
         return [c for c in self.calls if c.op == op]
 
     def clear(self) -> None:
-        self.calls.clear()
+        self._entries.clear()
+        self._materialized = 0
 
     def since(self, start: int) -> tuple[int, int, int]:
         """``(mul_adds, exps, words)`` summed over the calls recorded from index ``start`` on."""
