@@ -75,8 +75,18 @@ class Ledger:
     #: the counting itself on a fast workload (tuples of numbers are not tracked).
     _entries: list = field(default_factory=list)
     _materialized: int = 0
-    _open: CallCost | None = None
     _depth: int = 0
+    #: the open call: its name (None: no call open), pending updates and counts so far, kept as
+    #: plain attributes (no object per call); ``_open``: its CallCost once it has extras
+    _op: str | None = None
+    _pending: tuple[int, int] = (0, 0)
+    _m: int = 0
+    _e: int = 0
+    _w: int = 0
+    _rec: int = 0
+    _rs: int = 0
+    _rf: int = 0
+    _open: CallCost | None = None
     #: the part being counted and the open call's totals when it started (``part``)
     _part: str | None = None
     _snap: tuple[int, int, int] = (0, 0, 0)
@@ -86,28 +96,32 @@ class Ledger:
         if not self.enabled:
             return
         if self._depth == 0:
-            self._open = CallCost(op, pending=pending)
-            self._part = None
+            self._op, self._pending = op, pending
+            self._m = self._e = self._w = self._rec = self._rs = self._rf = 0
+            self._open = self._part = None
         self._depth += 1
 
     def end(self, space: int = 0, mul_adds: int = 0, exps: int = 0, words: int = 0) -> None:
         """Close a call; ``mul_adds``, ``exps``, ``words``: a last charge, as :meth:`charge`."""
         if not self.enabled or self._depth == 0:
             return
-        if mul_adds or exps or words:
-            self.charge(mul_adds, exps, words)
+        self._m += mul_adds
+        self._e += exps
+        self._w += words
         self._depth -= 1
-        if self._depth == 0 and self._open is not None:
-            if self._part is not None:
-                self._close_part()
-            c = self._open
-            if c.parts is None and c.sub_calls is None and c.sub_cost is None and c.sizes is None:
-                self._entries.append((c.op, c.mul_adds, c.exps, c.words, space, c.recomputes,
-                                      c.rows_rescaled, c.rows_refreshed, c.pending))
-            else:
-                c.space = space
-                self._entries.append(c)
-            self._open = None
+        if self._depth:
+            return
+        if self._part is not None:
+            self._close_part()
+        c = self._open
+        if c is None:
+            self._entries.append((self._op, self._m, self._e, self._w, space, self._rec, self._rs,
+                                  self._rf, self._pending))
+        else:
+            c.mul_adds, c.exps, c.words, c.space = self._m, self._e, self._w, space
+            c.recomputes, c.rows_rescaled, c.rows_refreshed = self._rec, self._rs, self._rf
+            self._entries.append(c)
+        self._op = self._open = None
 
     def record(self, op: str, pending: tuple[int, int], mul_adds: int, exps: int, words: int,
                space: int) -> None:
@@ -122,22 +136,28 @@ class Ledger:
     def abort(self) -> None:
         """A rejected call: nothing is recorded."""
         self._depth = 0
-        self._open = None
-        self._part = None
+        self._op = self._open = self._part = None
 
     # ------------------------------------------------------------------ parts, sub-calls
+    def _extras(self) -> CallCost | None:
+        """The open call's CallCost, made when an extra is first set (None: no call open)."""
+        if self._op is None:
+            return None
+        if self._open is None:
+            self._open = CallCost(self._op, pending=self._pending)
+        return self._open
+
     def _close_part(self) -> None:
-        c = self._open
         m0, e0, w0 = self._snap
-        acc = c.parts.setdefault(self._part, [0, 0, 0])
-        acc[0] += c.mul_adds - m0
-        acc[1] += c.exps - e0
-        acc[2] += c.words - w0
+        acc = self._open.parts.setdefault(self._part, [0, 0, 0])
+        acc[0] += self._m - m0
+        acc[1] += self._e - e0
+        acc[2] += self._w - w0
         self._part = None
 
     def part(self, name: str) -> None:
         """Count what follows (until the next ``part`` or the end of the call) also in ``name``."""
-        c = self._open
+        c = self._extras()
         if c is None:
             return
         if c.parts is None:
@@ -145,11 +165,11 @@ class Ledger:
         if self._part is not None:
             self._close_part()
         self._part = name
-        self._snap = (c.mul_adds, c.exps, c.words)
+        self._snap = (self._m, self._e, self._w)
 
     def sub(self, op: str, count: int = 1, cost: tuple[int, int, int] | None = None) -> None:
         """``count`` calls ``op`` of another structure or oracle; ``cost``: their counts."""
-        c = self._open
+        c = self._extras()
         if c is None:
             return
         if c.sub_calls is None:
@@ -164,42 +184,42 @@ class Ledger:
 
     def sizes(self, **sizes: int) -> None:
         """Record the instance sizes of the open call."""
-        c = self._open
+        c = self._extras()
         if c is not None:
             c.sizes = {**(c.sizes or {}), **sizes}
 
     # ----------------------------------------------------------------------- counting
     def charge(self, mul_adds: int, exps: int = 0, words: int = 0) -> None:
         """Several operations' counts at once (their formulas summed by the caller)."""
-        if self._open is not None:
-            self._open.mul_adds += mul_adds
-            self._open.exps += exps
-            self._open.words += words
+        if self._op is not None:
+            self._m += mul_adds
+            self._e += exps
+            self._w += words
 
     def gemm(self, m: int, k: int, n: int) -> None:
-        if self._open is not None:
-            self._open.mul_adds += m * k * n
-            self._open.words += m * k + k * n + m * n
+        if self._op is not None:
+            self._m += m * k * n
+            self._w += m * k + k * n + m * n
 
     def vec(self, count: int, reads: int = 1) -> None:
-        if self._open is not None:
-            self._open.mul_adds += count
-            self._open.words += count * (reads + 1)
+        if self._op is not None:
+            self._m += count
+            self._w += count * (reads + 1)
 
     def exp(self, count: int) -> None:
-        if self._open is not None:
-            self._open.exps += count
-            self._open.words += 2 * count
+        if self._op is not None:
+            self._e += count
+            self._w += 2 * count
 
     def touch(self, count: int) -> None:
-        if self._open is not None:
-            self._open.words += count
+        if self._op is not None:
+            self._w += count
 
     def note(self, *, recomputes: int = 0, rows_rescaled: int = 0, rows_refreshed: int = 0) -> None:
-        if self._open is not None:
-            self._open.recomputes += recomputes
-            self._open.rows_rescaled += rows_rescaled
-            self._open.rows_refreshed += rows_refreshed
+        if self._op is not None:
+            self._rec += recomputes
+            self._rs += rows_rescaled
+            self._rf += rows_refreshed
 
     # ------------------------------------------------------------------------ reading
     @property
