@@ -122,9 +122,8 @@ class NaiveAttention:
         self.scale = as_scalar(scale, "scale", self.kind)
         self.threshold = 1
         self.ledger = Ledger(enabled=ledger)
-        self._result: np.ndarray | None = None
         self.ledger.begin("init")
-        self._result = self._compute()
+        self._result: np.ndarray | None = self._compute()   # None while an update is pending
         self.ledger.end(self.space)
 
     @property

@@ -33,22 +33,11 @@ class Kind:
     #: floating kinds keep per-row max shifts; exact kinds do not need them
     shifted: bool
 
-    @property
-    def dtype(self) -> Any:
-        return np.float64 if self.name == "float64" else object
-
     def zeros(self, shape: tuple[int, ...], order: str = "C") -> np.ndarray:
         if self.name == "float64":
             return np.zeros(shape, order=order)
         out = np.empty(shape, dtype=object)
         out.fill(self.scalar(0))
-        return out
-
-    def ones(self, shape: tuple[int, ...]) -> np.ndarray:
-        if self.name == "float64":
-            return np.ones(shape)
-        out = np.empty(shape, dtype=object)
-        out.fill(self.scalar(1))
         return out
 
 
@@ -183,18 +172,27 @@ def as_attention_inputs(Q: Any, K: Any, V: Any) -> tuple[np.ndarray, np.ndarray,
 
 
 def as_scalar(x: Any, name: str, kind: Kind) -> Any:
-    """Validate a real, finite scalar argument (a delta, a scale) and convert it to ``kind``."""
-    if isinstance(x, (bool, np.bool_)):
-        raise TypeError(f"{name} must be a real number, not a boolean")
+    """Validate a real, finite scalar argument (a delta, a scale) and convert it to ``kind``.
+
+    Real numbers are Python and numpy integers and floats, fractions, real sympy numbers and mpmath
+    numbers (or a 0-d array of one); booleans, complex numbers, arrays and anything else raise
+    ``TypeError``, infinities and NaN ``ValueError``.  float64 takes the nearest float; the exact
+    kinds keep integers and fractions exact and read a float as its exact binary value (a sympy
+    expression such as ``exp(3)`` stays as it is).
+    """
     if isinstance(x, np.ndarray):
         if x.ndim != 0:
             raise TypeError(f"{name} must be a scalar, got an array of shape {x.shape}")
         x = x.item()
-        if isinstance(x, bool):
-            raise TypeError(f"{name} must be a real number, not a boolean")
+    if isinstance(x, (bool, np.bool_)):
+        raise TypeError(f"{name} must be a real number, not a boolean")
+    if kind is SYMPY and isinstance(x, sympy.Basic):
+        if x.is_number and x.is_real and x.is_finite:
+            return x
+        raise TypeError(f"{name} must be a finite real sympy number, got {x!r}")
+    if not _is_real_number(x):
+        raise TypeError(f"{name} must be a real number, got {type(x).__name__}")
     if kind is FLOAT64:
-        if not _is_real_number(x):
-            raise TypeError(f"{name} must be a real number, got {type(x).__name__}")
         try:
             value = float(x)
         except OverflowError:
@@ -202,25 +200,17 @@ def as_scalar(x: Any, name: str, kind: Kind) -> Any:
         if not math.isfinite(value):
             raise ValueError(f"{name} must be finite, got {x!r}")
         return value
-    if kind is SYMPY:
-        if isinstance(x, sympy.Basic):
-            if x.is_number and x.is_real and x.is_finite:
-                return x
-            raise TypeError(f"{name} must be a finite real sympy number, got {x!r}")
-        if isinstance(x, float):
-            if not math.isfinite(x):
-                raise ValueError(f"{name} must be finite, got {x!r}")
-            return sympy.Rational(x)
-        if _is_real_number(x):
-            return sympy.Integer(int(x)) if isinstance(x, (numbers.Integral, np.integer)) else sympy.Rational(float(x))
-        raise TypeError(f"{name} must be a finite real sympy number, got {x!r}")
-    # mpmath
-    if isinstance(x, mpmath.mpf) or _is_real_number(x):
-        value = mpmath.mpf(x) if not isinstance(x, np.generic) else mpmath.mpf(x.item())
-        if not mpmath.isfinite(value):
-            raise ValueError(f"{name} must be finite, got {x!r}")
+    if isinstance(x, numbers.Rational):        # int, numpy int, Fraction, sympy Integer/Rational
+        p, q = int(x.numerator), int(x.denominator)
+        return sympy.Rational(p, q) if kind is SYMPY else mpmath.mpf(p) / q
+    if isinstance(x, np.floating):
+        x = float(x)                           # mpmath reads Python floats only
+    value = mpmath.mpf(x)                      # a float exactly, an mpf or sympy Float at mp.prec
+    if not mpmath.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {x!r}")
+    if kind is MPMATH:
         return value
-    raise TypeError(f"{name} must be a real number, got {type(x).__name__}")
+    return sympy.Rational(*mpmath.libmp.to_rational(value._mpf_))
 
 
 def as_index(x: Any, name: str, size: int) -> int:

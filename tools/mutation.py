@@ -31,7 +31,16 @@ go to ``benchmarks/mutation_results.json`` in the report-sections format
     python tools/mutation.py [--module impl/dynamic.py ...] [--jobs 2] [--timeout 120]
     python tools/mutation.py --list            # enumerate the mutants only
     python tools/mutation.py --only KEY ...     # re-run some mutants (keys from the results file)
+    python tools/mutation.py --only-file keys.txt   # the same, one key a line
     python tools/mutation.py --resume           # keep the recorded kills, run everything else
+    python tools/mutation.py --fresh            # a new record instead of merging into the old one
+    python tools/mutation.py --pin impl/x.py    # run against the committed impl/x.py (mid-edit)
+
+Every run merges into the existing record: a run of some modules (``--module``) replaces all the
+mutants recorded for those modules and keeps the others', an ``--only``/``--limit`` run replaces
+just the mutants it ran; the score and tables are recomputed over the whole record, which lists
+the runs it was assembled from (``meta.runs``) and counts the mutants and default modules not run
+yet.
 """
 
 from __future__ import annotations
@@ -122,6 +131,20 @@ PROJECT = ("impl", "spec", "proofs_checks", "tests", "conftest", "test_")
 #: equivalent mutants, by key (see :func:`Mutant.key`): the reason the mutant cannot change
 #: any observable behaviour.  Filled in from the review of the survivors.
 EQUIVALENT: dict[str, str] = {
+    # DynamicAttention's fast paths (plain ints and floats): each falls back to the general
+    # validation of impl.elements, which accepts the same values and returns them unchanged
+    "impl/dynamic.py:DynamicAttention._indices:constant:0 -> 1#0":
+        "1 <= i instead of 0 <= i: i = 0 takes the general path (impl.elements.as_index), which "
+        "returns 0 as well; the fast path is only a shortcut",
+    "impl/dynamic.py:DynamicAttention._indices:constant:0 -> 1#1":
+        "1 <= j instead of 0 <= j: j = 0 takes the general path, which returns 0 as well",
+    "impl/dynamic.py:DynamicAttention._indices:comparison:0 <= i < self.n -> 0 < i < self.n#0":
+        "as 1 <= i: i = 0 goes through as_index, which accepts it unchanged",
+    "impl/dynamic.py:DynamicAttention._indices:comparison:0 <= j < self.d -> 0 < j < self.d#0":
+        "as 1 <= j: j = 0 goes through as_index, which accepts it unchanged",
+    "impl/dynamic.py:DynamicAttention._delta:delete return:return delta -> pass#0":
+        "without the shortcut a finite float goes through impl.elements.as_scalar, which returns "
+        "the same float for float64",
     "impl/expkernel.py:<module>:operator:2 ** 16 -> 2 * 16#0":
         "REFRESH_RATIO 2^16 -> 32 re-evaluates rows after far less cancellation: an exact "
         "re-evaluation is always correct, so only the time changes (more refreshes)",
@@ -167,54 +190,24 @@ EQUIVALENT: dict[str, str] = {
         "only bound the memory)",
     "impl/elements.py:_element_kind:delete return:return None -> pass#0":
         "the function returns None anyway when it falls off its end",
-    "impl/elements.py:as_scalar:delete raise:raise TypeError(f'{name} must be a real number, not a boolean') -> pass#0":
-        "a boolean is refused with TypeError by every branch below as well (_is_real_number "
-        "excludes bool, and bool is no sympy or mpmath number); only the message differs",
-    "impl/elements.py:as_scalar:delete raise:raise TypeError(f'{name} must be a real number, not a boolean') -> pass#1":
-        "as #0, for the value of a 0-d boolean array",
-    "impl/elements.py:as_scalar:delete return:return sympy.Rational(x) -> pass#0":
-        "a finite float then reaches the next branch, which returns sympy.Rational(float(x)): "
-        "the same number",
-    "impl/threshold.py:lazy_threshold:constant:10 -> 11#0":
-        "limit_denominator(11**6) instead of 10**6: for every a whose simplest fraction p/q has "
-        "q <= 1024 (the only ones the exact test uses) any bound between 1024 and about 1e11 "
-        "returns that same fraction (other fractions are at least 1/(1024 bound) away, far more "
-        "than the 1e-15 accepted); otherwise the exact binary value of a is used either way",
-    "impl/threshold.py:lazy_threshold:constant:6 -> 7#0": "as 10 -> 11: limit_denominator(10**7)",
-    "impl/threshold.py:lazy_threshold:comparison:abs(float(frac) - a) > 1e-15 -> abs(float(frac) - a) >= 1e-15#0":
-        "the float a = p/q is within 2^-53 a < 1.2e-16 of p/q, far inside 1e-15: no fraction "
-        "the test accepts is exactly 1e-15 away",
-    "impl/threshold.py:lazy_threshold:constant:80 -> 81#0":
-        "81 instead of 80 significant digits: both place n^a far closer than 1e-60 to an "
-        "integer it equals, and the ceiling of a non-integer n^a with n < 2^1024 is the same",
-    "impl/threshold.py:lazy_threshold:constant:80 -> 81#1": "as #0, for the final ceiling",
-    "impl/threshold.py:lazy_threshold:constant:60 -> 61#0":
-        "tolerance 1e-61 instead of 1e-60 for 'n^a is near an integer': at 80 digits an integer "
-        "n^a is computed within 1e-70 of it; near_integer only gates the exact test, which decides",
-    "impl/threshold.py:lazy_threshold:constant:10 -> 11#1": "as 60 -> 61: tolerance 11^-60",
-    "impl/threshold.py:lazy_threshold:unary:-60 -> 60#0":
-        "near_integer always true: the exact test m^q == n^p then runs for every q <= 1024 and "
-        "returns m only when n^a is that integer, as before; otherwise the ceiling, as before",
-    "impl/threshold.py:lazy_threshold:comparison:abs(x - m) < mpmath.mpf(10) ** (-60) -> abs(x - m) <= mpmath.mpf(10) ** (-60)#0":
-        "the boundary of the same tolerance (no 80-digit n^a is exactly 1e-60 from an integer "
-        "that matters: the exact test decides)",
-    "impl/threshold.py:lazy_threshold:comparison:q <= 1024 -> q < 1024#0":
-        "q = 1024 (a = p/1024, p odd): n^a is an integer only if n is a perfect 1024th power, "
-        "n >= 2^1024; below that the exact test never succeeds and the ceiling is used either way",
-    "impl/threshold.py:lazy_threshold:constant:1024 -> 1025#0":
-        "the exact test also for q = 1025: it returns m only when m^q == n^p exactly, so it is "
-        "correct for any q (the bound only caps the cost of m^q)",
-    "impl/threshold.py:lazy_threshold:delete return:return 1 -> pass#0":
-        "n = 1 then takes the general path: 1^a = 1 exactly, the exact test 1^q == 1^p returns 1",
+    "impl/threshold.py:integer_root:comparison:q >= n.bit_length() -> q > n.bit_length()#0":
+        "for q equal to the bit length of n (2^(q-1) <= n < 2^q) Newton's method starts at x = 2, "
+        "steps to ((q-1) 2 + 1) // q = 1 and stops there: it returns 1, as the shortcut does, in the "
+        "same handful of operations",
+    "impl/threshold.py:integer_root:constant:1 -> 2#1":
+        "Newton's method for floor(n^(1/q)) started at 2^(k+1) instead of 2^k: from any start at or "
+        "above the root the integer iteration decreases to floor(n^(1/q)) and stops there (one more "
+        "step)",
+    "impl/threshold.py:lazy_threshold:constant:64 -> 65#0":
+        "the first enclosure at 65 instead of 64 bits: an answer is returned only when the "
+        "enclosure proves it (no integer inside), so the precision only changes the time",
+    "impl/threshold.py:lazy_threshold:constant:2 -> 3#0":
+        "the precision tripled instead of doubled after an enclosure that holds an integer: as "
+        "64 -> 65, only the time changes",
 }
 
 #: scopes that no code path calls: every mutant in them is equivalent (candidates for removal)
-DEAD_CODE: dict[str, str] = {
-    "impl/elements.py:Kind.dtype": "Kind.dtype is read nowhere in impl, spec, proofs_checks, "
-                                   "benchmarks or tests (dead code)",
-    "impl/elements.py:Kind.ones": "Kind.ones is called nowhere in impl, spec, proofs_checks, "
-                                  "benchmarks or tests (dead code)",
-}
+DEAD_CODE: dict[str, str] = {}  # (Kind.dtype and Kind.ones of impl.elements were removed)
 
 
 
@@ -558,6 +551,7 @@ def run_suite(profile_name: str, mutant_module: str | None = None) -> tuple[bool
 
 def _child(mutant: Mutant | None, profile: str, wfd: int) -> None:
     """Runs in the forked child; writes one JSON line to ``wfd`` and exits."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)   # the parent's handler is for the parent
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
@@ -618,8 +612,21 @@ def _collect(run: _Running) -> dict[str, Any]:
 
 def run_mutants(mutants: list[Mutant], profile: str, jobs: int, timeout: float,
                 progress: Callable[[Mutant, int, int], None]) -> None:
-    queue = list(mutants)
     running: dict[int, _Running] = {}
+    try:
+        _run_mutants(mutants, profile, jobs, timeout, progress, running)
+    finally:  # interrupted (Ctrl-C, SIGTERM): no child outlives the run
+        for r in running.values():
+            try:
+                os.kill(r.pid, signal.SIGKILL)
+                os.waitpid(r.pid, 0)
+            except OSError:
+                pass
+
+
+def _run_mutants(mutants: list[Mutant], profile: str, jobs: int, timeout: float,
+                 progress: Callable[[Mutant, int, int], None], running: dict[int, _Running]) -> None:
+    queue = list(mutants)
     done = 0
     while queue or running:
         while queue and len(running) < jobs:
@@ -664,27 +671,33 @@ def classify(m: Mutant) -> str:
     return "equivalent: " + reason if reason else ""
 
 
+def _module_rank(rel: str) -> int:
+    return DEFAULT_MODULES.index(rel) if rel in DEFAULT_MODULES else len(DEFAULT_MODULES)
+
+
 def sections(mutants: list[Mutant], meta: dict[str, Any]) -> dict[str, Any]:
-    modules = sorted({m.module for m in mutants}, key=lambda r: list(meta["modules"]).index(r)
-                     if r in meta["modules"] else 99)
+    """The report section of a whole record (every module in it, whichever run each came from)."""
+    modules = sorted({m.module for m in mutants}, key=_module_rank)
     per_module = []
-    tot = {"mutants": 0, "killed": 0, "survived": 0, "equivalent": 0}
+    tot = {"mutants": 0, "killed": 0, "survived": 0, "equivalent": 0, "not run": 0}
     for rel in modules:
         ms = [m for m in mutants if m.module == rel]
         killed = sum(m.status in ("killed", "timeout") for m in ms)
         equivalent = sum(m.status == "survived" and equivalent_reason(m) is not None for m in ms)
         survived = sum(m.status == "survived" for m in ms) - equivalent
+        pending = sum(not m.status for m in ms)
         denom = killed + survived
-        per_module.append([rel, len(ms), killed, survived, equivalent,
+        per_module.append([rel, len(ms), killed, survived, equivalent, pending,
                            f"{100 * killed / denom:.1f}%" if denom else "n/a"])
         tot["mutants"] += len(ms)
         tot["killed"] += killed
         tot["survived"] += survived
         tot["equivalent"] += equivalent
+        tot["not run"] += pending
     denom = tot["killed"] + tot["survived"]
     score = 100 * tot["killed"] / denom if denom else 0.0
     per_module.append(["all", tot["mutants"], tot["killed"], tot["survived"], tot["equivalent"],
-                       f"{score:.1f}%"])
+                       tot["not run"], f"{score:.1f}%"])
     survivors = [m for m in mutants if m.status == "survived"]
     rows = []
     for m in survivors:
@@ -692,24 +705,39 @@ def sections(mutants: list[Mutant], meta: dict[str, Any]) -> dict[str, Any]:
         rows.append([f"{m.module}:{m.line}", m.scope, m.operator, f"{m.original}  ->  {m.mutated}", how])
     killed_new = [[f"{m.module}:{m.line}", m.scope, f"{m.original}  ->  {m.mutated}", m.killer]
                   for m in mutants if m.status == "killed" and m.killer.startswith(KILLERS)]
-    pending = sum(not m.status for m in mutants)
-    summary = (("" if not pending else f"RUN IN PROGRESS: {pending} mutants not run yet. ")
+    missing = [rel for rel in DEFAULT_MODULES if rel not in modules]
+    incomplete = []
+    if tot["not run"]:
+        incomplete.append(f"{tot['not run']} mutants not run yet")
+    if missing:
+        incomplete.append("modules not run yet: " + ", ".join(missing))
+    runs = meta.get("runs", [])
+    total_s = sum(r.get("duration_s", 0.0) for r in runs)
+    jobs = sorted({r.get("jobs") for r in runs if r.get("jobs")})
+    timeouts = sorted({r.get("timeout") for r in runs if r.get("timeout")})
+    profiles = sorted({r.get("profile") for r in runs if r.get("profile")})
+    summary = (("" if not incomplete else "INCOMPLETE: " + "; ".join(incomplete) + ". ")
                + f"Mutation score {score:.1f}%: {tot['killed']} of {denom} non-equivalent mutants of "
                f"{len(modules)} impl modules killed by the spec checks ({tot['survived']} survived, "
                f"{tot['equivalent']} equivalent, {tot['mutants']} mutants in all). Killing suite: "
                + ", ".join(arg if kind == "statement" else " ".join(arg) for kind, arg, _ in SUITE)
-               + f" under the {meta['profile']} profile, stopping at the first check that is not as "
-               "expected; a mutant that crashes on import or exceeds "
-               f"{meta['timeout']:g} s counts as killed. Operators: arithmetic and comparison swaps, "
+               + f" under the {'/'.join(profiles) or meta.get('profile', 'quick')} profile, stopping "
+               "at the first check that is not as expected; a mutant that crashes on import or "
+               f"exceeds {'/'.join(f'{t:g}' for t in timeouts) or '?'} s counts as killed. Operators: "
+               "arithmetic and comparison swaps, "
                "and/or, dropped not/minus, constants n -> n+1, True/False, deleted statements; "
                "strings, docstrings, annotations and error messages are not mutated. Driver: "
-               "tools/mutation.py (make mutation); "
-               f"run took {meta['duration_s']:.0f} s with {meta['jobs']} processes. "
+               "tools/mutation.py (make mutation); the record was assembled from "
+               f"{len(runs)} run{'s' if len(runs) != 1 else ''} (a run of some modules replaces "
+               f"their mutants, --only replaces single mutants) taking {total_s:.0f} s in all with "
+               f"{'/'.join(map(str, jobs)) or '?'} processes; the mutants in it took "
+               f"{sum(m.seconds for m in mutants):.0f} process-seconds. "
                + BOOKKEEPING_NOTE + f" ({sum(meta.get('bookkeeping_skipped', {}).values())} statements.) "
                + "Checks left out of the suite for time: "
                + "; ".join(meta.get("skipped_checks", [])) + ".")
     table_mod = {"title": "Mutants per module", "columns": ["module", "mutants", "killed", "survived",
-                                                           "equivalent", "score"], "rows": per_module}
+                                                           "equivalent", "not run", "score"],
+                 "rows": per_module}
     table_surv = {"title": "Surviving mutants and how each is handled",
                   "columns": ["where", "scope", "mutation", "change", "handled"], "rows": rows}
     tables = [table_mod, table_surv]
@@ -717,10 +745,40 @@ def sections(mutants: list[Mutant], meta: dict[str, Any]) -> dict[str, Any]:
         tables.append({"title": "Mutants killed by " + KILLERS + ", the tests written for the "
                                 "survivors of earlier runs",
                        "columns": ["where", "scope", "change", "killed by"], "rows": killed_new})
+    meta = dict(meta, modules=modules, finished=not incomplete, duration_s=total_s)
     return {"sections": [{"id": "mutation", "title": "Mutation testing of impl/",
                           "summary": summary, "tables": tables}],
             "meta": meta, "score": round(score, 2), "totals": tot,
             "mutants": [asdict(m) | {"key": m.key()} for m in mutants]}
+
+
+def merge_record(old: dict[str, Any] | None, mutants: list[Mutant], modules: list[str],
+                 only: bool) -> list[Mutant]:
+    """The record after a run: a run of ``modules`` replaces every mutant the old record holds for
+    them (so mutants of an edited module that no longer exist go away); an ``--only`` run replaces
+    just the mutants it ran.  The other modules' mutants are kept as recorded."""
+    fresh = {m.key(): m for m in mutants}
+    out: list[Mutant] = []
+    for item in (old or {}).get("mutants", []):
+        item = dict(item)
+        key = item.pop("key")
+        if only:
+            out.append(fresh.pop(key, None) or Mutant(**item))
+        elif item["module"] not in modules:
+            out.append(Mutant(**item))
+    out.extend(fresh.values() if only else mutants)
+    return sorted(out, key=lambda m: _module_rank(m.module))   # stable: enumeration order kept
+
+
+def _old_runs(old: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The runs behind an existing record (a record written before runs were listed is one run)."""
+    if not old:
+        return []
+    meta = old.get("meta", {})
+    if "runs" in meta:
+        return list(meta["runs"])
+    return [{k: meta[k] for k in ("modules", "profile", "jobs", "timeout", "duration_s", "finished")
+             if k in meta} | {"only": 0}]
 
 
 def snapshot() -> Path:
@@ -747,14 +805,37 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=str(ROOT / "benchmarks" / "mutation_results.json"))
     parser.add_argument("--list", action="store_true", help="enumerate the mutants and exit")
     parser.add_argument("--only", nargs="+", metavar="KEY", help="run only these mutant keys")
+    parser.add_argument("--only-file", metavar="FILE",
+                        help="run only the mutant keys listed in FILE, one a line (keys hold spaces, "
+                             "quotes and * that a shell would mangle)")
     parser.add_argument("--limit", type=int, default=0, help="run at most this many (smoke test)")
     parser.add_argument("--resume", action="store_true",
                         help="keep the mutants that --out records as killed (same key), run the rest")
+    parser.add_argument("--pin", nargs="+", default=[], metavar="FILE",
+                        help="take these files from git (--pin-rev) instead of the working tree, "
+                             "e.g. modules another change is editing during the run")
+    parser.add_argument("--pin-rev", default="HEAD")
+    parser.add_argument("--fresh", action="store_true",
+                        help="start a new record instead of merging into --out")
     args = parser.parse_args(argv)
+    if args.only_file:
+        keys = [k for k in Path(args.only_file).read_text().splitlines() if k.strip()]
+        args.only = (args.only or []) + keys
     global BASE
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     BASE = snapshot()
+    # a terminated run removes its snapshot and its children like an interrupted one (finally)
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    if args.pin:
+        import subprocess
+        args.pin_rev = subprocess.run(["git", "rev-parse", args.pin_rev], cwd=ROOT, check=True,
+                                      capture_output=True, text=True).stdout.strip()
+    for rel in args.pin:
+        # the committed version of a file someone is editing (its working copy may be mid-edit)
+        text = subprocess.run(["git", "show", f"{args.pin_rev}:{rel}"], cwd=ROOT, check=True,
+                              capture_output=True, text=True).stdout
+        (BASE / rel).write_text(text)
     os.chdir(BASE)
     sys.path.insert(0, str(BASE))
     try:
@@ -775,6 +856,11 @@ def _main(args: argparse.Namespace) -> int:
     if args.only:
         wanted = set(args.only)
         mutants = [m for m in mutants if m.key() in wanted]
+        unknown = wanted - {m.key() for m in mutants}
+        if unknown:
+            print("no such mutant in " + ", ".join(args.module) + ":\n  " + "\n  ".join(sorted(unknown)),
+                  file=sys.stderr)
+            return 2
     if args.limit:
         mutants = mutants[: args.limit]
 
@@ -785,15 +871,17 @@ def _main(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if not out.is_absolute():
         out = ROOT / out
-    if args.resume and out.exists():
-        old = {item["key"]: item for item in json.loads(out.read_text()).get("mutants", [])}
+    old = json.loads(out.read_text()) if out.exists() and not args.fresh else None
+    if args.resume and old:
+        recorded = {item["key"]: item for item in old.get("mutants", [])}
         for m in mutants:
-            item = old.get(m.key())
+            item = recorded.get(m.key())
             if item and item["status"] in ("killed", "timeout"):
                 m.status, m.killer, m.seconds = item["status"], item["killer"], item["seconds"]
         print(f"resuming: {sum(bool(m.status) for m in mutants)} mutants already killed", flush=True)
 
     t0 = time.monotonic()
+    started = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     print("baseline: the unmutated code must pass the whole killing suite ...", flush=True)
     base = _collect(_spawn(None, args.profile))
     if not base.get("ok"):
@@ -803,36 +891,75 @@ def _main(args: argparse.Namespace) -> int:
     print(f"baseline passed in {base_s:.0f} s", flush=True)
     to_run = [m for m in mutants if not m.status]
 
-    def meta(done: bool) -> dict[str, Any]:
-        return {"modules": list(args.module), "profile": args.profile, "jobs": args.jobs,
-                "timeout": args.timeout, "duration_s": time.monotonic() - t0,
-                "baseline_s": round(base_s, 1), "python": platform.python_version(),
-                "bookkeeping_skipped": dict(SKIPPED),
+    run_id = f"{started} pid {os.getpid()}"
+
+    def meta(done: bool, old: dict[str, Any] | None) -> dict[str, Any]:
+        old_meta = (old or {}).get("meta", {})
+        run = {"id": run_id, "modules": list(args.module), "only": len(args.only or ()), "limit": args.limit,
+               "resume": args.resume, "started": started, "mutants_run": len(to_run),
+               "profile": args.profile, "jobs": args.jobs, "timeout": args.timeout,
+               "duration_s": round(time.monotonic() - t0, 1), "baseline_s": round(base_s, 1),
+               "finished": done}
+        if args.pin:
+            run["pinned"] = {rel: args.pin_rev for rel in args.pin}
+        return {"profile": args.profile, "jobs": args.jobs, "timeout": args.timeout,
+                "python": platform.python_version(),
+                "bookkeeping_skipped": dict(old_meta.get("bookkeeping_skipped", {})) | dict(SKIPPED),
                 "skipped_checks": [f"{k[0]}: {k[1]}: {v}" for k, v in SKIPPED_CHECKS.items()],
-                "partial": bool(args.only or args.limit), "finished": done}
+                "runs": [r for r in _old_runs(old) if r.get("id") != run_id] + [run]}
+
+    first_write = [True]
+
+    def record(done: bool) -> dict[str, Any]:
+        """Merge into the record as it is now (another run may have written it meanwhile), under a
+        lock; --fresh drops the old record at the first write only."""
+        import fcntl
+        import hashlib
+        import tempfile
+
+        tag = hashlib.sha1(str(out.resolve()).encode()).hexdigest()[:12]
+        with open(Path(tempfile.gettempdir()) / f"mutation-record-{tag}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            now = None
+            if out.exists() and not (args.fresh and first_write[0]):
+                now = json.loads(out.read_text())
+            merged = merge_record(now, mutants, list(args.module), bool(args.only or args.limit))
+            data = sections(merged, meta(done, now))
+            write_results(out, data)
+            first_write[0] = False
+        return data
 
     def progress(m: Mutant, k: int, total: int) -> None:
         mark = m.status if m.status != "killed" else f"killed by {m.killer}"
         print(f"[{k}/{total}] {m.module}:{m.line} {m.original} -> {m.mutated}: {mark} ({m.seconds} s)",
               flush=True)
-        if k % 10 == 0 and not args.only:
-            write_results(out, sections(mutants, meta(False)))   # an interrupted run keeps these
+        if k % 10 == 0:
+            record(False)   # an interrupted run keeps these
 
     run_mutants(to_run, args.profile, args.jobs, args.timeout, progress)
-    data = sections(mutants, meta(True))
-    if args.only and out.exists():
-        # merge: replace the re-run mutants in the existing record
-        old = json.loads(out.read_text())
-        rerun = {m.key(): m for m in mutants}
-        merged = []
-        for item in old.get("mutants", []):
-            item = dict(item)
-            key = item.pop("key")
-            merged.append(rerun.get(key) or Mutant(**item))
-        data = sections(merged, old.get("meta", meta(True)))
-    write_results(out, data)
+    data = record(True)
     print(data["sections"][0]["summary"])
+    _review(mutants, complete=not (args.only or args.limit))
     return 0
+
+
+def _review(mutants: list[Mutant], complete: bool) -> None:
+    """Print what a review of this run's modules should look at: unexplained survivors, and
+    EQUIVALENT entries that name a killed mutant or no mutant at all (stale after an edit)."""
+    by_key = {m.key(): m for m in mutants}
+    modules = {m.module for m in mutants}
+    for m in mutants:
+        if m.status == "survived" and equivalent_reason(m) is None:
+            print(f"UNEXPLAINED SURVIVOR  {m.key()}")
+    for key in EQUIVALENT:
+        module = key.split(":", 1)[0]
+        if module not in modules:
+            continue
+        if key not in by_key:
+            if complete:
+                print(f"STALE EQUIVALENT (no such mutant)  {key}")
+        elif by_key[key].status in ("killed", "timeout"):
+            print(f"EQUIVALENT BUT KILLED  {key}  ({by_key[key].killer})")
 
 
 def write_results(out: Path, data: dict[str, Any]) -> None:

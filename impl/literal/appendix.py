@@ -6,7 +6,8 @@ Algorithms 1 (Init) and 3 (UpdateV) are printed identically to seed 000 and are 
 * Algorithm 2 line 4 updates ``K~`` from ``K~`` (``K~_{i,j} <- K~_{i,j} + delta``), line 9 updates
   ``A`` in place, and lines 22-24 read ``K <- K``, ``A <- A``, ``M <- M`` (no-ops as printed).  ``K``
   and ``M`` are never read for an output, so these change no answer; ``K~`` is taken to start as a
-  copy of ``K`` (the text never initialises it).
+  copy of ``K`` (the text never initialises it), and ``M~`` (line 7, from ``M``) is kept as the
+  member ``M_tilde`` from the first UpdateK on.
 * Algorithm 4 line 8 adds the pending key updates ``(Delta_C,1 Delta_C,2)_{i,j}`` (DA-E4 fixed);
   line 4 says ``Getre``, read as ``Getb``.
 * Algorithm 5 line 6 is ``C <- C + Delta_C,1 Delta_C,2 + A Delta_V,1 Delta_V,2`` (DA-E5 fixed);
@@ -39,9 +40,8 @@ class PaperAppendixAttention(PaperV1Attention):
         self.K_tilde[i, j] = self.K_tilde[i, j] + delta                    # line 4 (K~ from K~)
         dM = (self.scale * delta) * self.Q[:, j]                           # line 4
         dA = self.A[:, i] * (self.kind.exp(dM) - 1)                        # line 6
-        M_t = self.M.copy()
-        M_t[:, i] = M_t[:, i] + dM                                         # line 7
-        self.A = self.A.copy()
+        self.M_tilde = self.M.copy()
+        self.M_tilde[:, i] = self.M_tilde[:, i] + dM                       # line 7 (M~ from M)
         self.A[:, i] = self.A[:, i] + dA                                   # line 9: A updated here
         D_tmp = self._previous_d_inverse()                                 # line 10
         D_t = 1 / D_tmp + dA                                               # line 10
