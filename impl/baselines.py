@@ -150,7 +150,8 @@ class NaiveAttention:
     def _edit(self, M: np.ndarray, name: str, i: Any, j: Any, delta: Any) -> None:
         i = as_index(i, "i", self.n)
         j = as_index(j, "j", self.d)
-        new = M[i, j] + as_scalar(delta, "delta", self.kind)
+        with np.errstate(over="ignore"):          # an overflow is refused by name below
+            new = M[i, j] + as_scalar(delta, "delta", self.kind)
         if name == "V":
             check_value_entry(new, f"V[{i}, {j}] + delta", self.kind)
         if self.kind is FLOAT64:
