@@ -192,7 +192,10 @@ def test_ctrl_c_stops_promptly_and_marks_the_report_incomplete(tmp_path, jobs):
     proc = subprocess.Popen([sys.executable, "-c", SLEEPER, "run", "--only", "DA-2.1", "ZZ-sleep",
                              "--jobs", str(jobs), "--out", str(out)],
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT,
-                            start_new_session=True)
+                            start_new_session=True,
+                            # a suite started in the background by a shell without job control
+                            # inherits SIGINT ignored, and Python keeps an ignored SIGINT ignored
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         assert proc.stdout.readline().strip() == "sleeping"
         if jobs == 1:
