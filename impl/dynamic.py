@@ -132,9 +132,8 @@ class DynamicAttention:
 
     def update_q(self, i: int, j: int, delta: Any) -> None:
         """``Q[i, j] += delta`` (not in the paper): row ``i`` of ``A`` and ``C`` re-evaluated, O(n d)."""
-        i = as_index(i, "i", self.n)
-        j = as_index(j, "j", self.d)
-        q_new, m_row = self.kernel.propose_query(i, j, as_scalar(delta, "delta", self.kind))
+        i, j = self._indices(i, j)
+        q_new, m_row = self.kernel.propose_query(i, j, self._delta(delta))
         self.ledger.begin("update_q", self.pending)
         self.kernel.apply_query(i, j, q_new, m_row)
         self._rebuild_rows(np.array([i]))
