@@ -104,7 +104,7 @@ class DynamicAttention:
         """UpdateK (Algorithm 2): ``K[i, j] += delta``; O(n) unless it triggers a recompute."""
         i, j = self._indices(i, j)
         upd = self.kernel.propose_key(i, j, self._delta(delta))
-        self.ledger.begin("update_k", self.pending)
+        self.ledger.begin("update_k", (self.ck, self.cv))
         # Delta_A goes straight into the next pending column (column-major: contiguous)
         self.kernel.apply_key(upd, out=self.pk_cols[:, self.ck])
         self.pk_v[self.ck] = self.V0[i]
@@ -119,16 +119,19 @@ class DynamicAttention:
         i, j = self._indices(i, j)
         value = self._delta(delta)
         check_value_entry(self._current_v(i, j) + value, f"V[{i}, {j}] + delta", self.kind)
-        cv = self.cv
-        self.ledger.begin("update_v", self.pending)
+        ck, cv = self.ck, self.cv
         self.pv_rows[cv] = i
         self.pv_cols[cv] = j
         self.pv_delta[cv] = value
         self.cv = cv + 1
-        if self.cv == self.threshold:
-            self.recompute()
         # the overflow check over the pending entries, then three stores
-        self.ledger.end(self.space, 3 * cv + 1, 0, 9 * cv + 6)
+        mul_adds, words = 3 * cv + 1, 9 * cv + 6
+        if self.cv < self.threshold:
+            self.ledger.record("update_v", (ck, cv), mul_adds, 0, words, self.space)
+            return
+        self.ledger.begin("update_v", (ck, cv))
+        self.recompute()
+        self.ledger.end(self.space, mul_adds, 0, words)
 
     def update_q(self, i: int, j: int, delta: Any) -> None:
         """``Q[i, j] += delta`` (not in the paper): row ``i`` of ``A`` and ``C`` re-evaluated, O(n d)."""

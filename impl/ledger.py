@@ -29,6 +29,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+#: slots per call in ``Ledger._flat``
+STRIDE = 7
+
 
 @dataclass
 class CallCost:
@@ -66,72 +69,83 @@ class CallCost:
                 if (v := getattr(self, k)) is not None}
 
 
-@dataclass
+@dataclass(slots=True)
 class Ledger:
     enabled: bool = True
-    #: the recorded calls: CallCost objects, or (for calls without extras) the tuple of a
-    #: CallCost's fields, turned into CallCost objects when read (``calls``).  Thousands of live
-    #: objects would make Python's cyclic garbage collector rescan them all, which cost more than
-    #: the counting itself on a fast workload (tuples of numbers are not tracked).
-    _entries: list = field(default_factory=list)
-    _materialized: int = 0
+    #: calls recorded and not read yet, flat, ``STRIDE`` slots each: op, mul_adds, exps, words,
+    #: space, pending key and value updates (a call with extras: its CallCost in the op slot).
+    #: They become CallCost objects when read (``calls``).  An object or tuple per call would be
+    #: tracked by Python's cyclic garbage collector until a gen-0 collection had scanned it: a list
+    #: of tuples cost 0.15 us more per call than this list (timeit, garbage collector on), as much
+    #: as all the counting of a 10 us operation.  Numbers and strings are not tracked.
+    _flat: list = field(default_factory=list)
+    #: the calls already read, as CallCost objects
+    _read: list = field(default_factory=list)
+    #: calls open (0: none, and always 0 when the ledger is off)
     _depth: int = 0
     #: the open call: its name (None: no call open), pending updates and counts so far, kept as
     #: plain attributes (no object per call); ``_open``: its CallCost once it has extras
+    #: (parts, sub-calls, sizes, or recomputes and refreshed rows noted: all rare on the DA path)
     _op: str | None = None
     _pending: tuple[int, int] = (0, 0)
     _m: int = 0
     _e: int = 0
     _w: int = 0
-    _rec: int = 0
-    _rs: int = 0
-    _rf: int = 0
     _open: CallCost | None = None
     #: the part being counted and the open call's totals when it started (``part``)
     _part: str | None = None
     _snap: tuple[int, int, int] = (0, 0, 0)
 
     # ------------------------------------------------------------------ call bracketing
+    # (begin, end and record run once or twice per DA operation of about 10 us: each line here
+    # is a measurable share of the ledger's overhead, benchmarks/ledger_overhead.py)
     def begin(self, op: str, pending: tuple[int, int] = (0, 0)) -> None:
         if not self.enabled:
             return
-        if self._depth == 0:
-            self._op, self._pending = op, pending
-            self._m = self._e = self._w = self._rec = self._rs = self._rf = 0
-            self._open = self._part = None
-        self._depth += 1
+        if self._depth:
+            self._depth += 1
+            return
+        self._depth = 1
+        self._op = op
+        self._pending = pending
+        self._m = self._e = self._w = 0
 
     def end(self, space: int = 0, mul_adds: int = 0, exps: int = 0, words: int = 0) -> None:
         """Close a call; ``mul_adds``, ``exps``, ``words``: a last charge, as :meth:`charge`."""
-        if not self.enabled or self._depth == 0:
-            return
-        self._m += mul_adds
-        self._e += exps
-        self._w += words
-        self._depth -= 1
-        if self._depth:
-            return
-        if self._part is not None:
-            self._close_part()
-        c = self._open
-        if c is None:
-            self._entries.append((self._op, self._m, self._e, self._w, space, self._rec, self._rs,
-                                  self._rf, self._pending))
+        depth = self._depth
+        if depth != 1:
+            if depth:                               # an inner call: its counts go to the outer one
+                self._depth = depth - 1
+                self._m += mul_adds
+                self._e += exps
+                self._w += words
+            return                                  # depth 0: off, or no call open
+        self._depth = 0
+        if self._open is None:
+            pending = self._pending
+            self._flat.extend((self._op, self._m + mul_adds, self._e + exps, self._w + words, space,
+                               pending[0], pending[1]))
         else:
+            self._m += mul_adds
+            self._e += exps
+            self._w += words
+            if self._part is not None:
+                self._close_part()
+            c = self._open
             c.mul_adds, c.exps, c.words, c.space = self._m, self._e, self._w, space
-            c.recomputes, c.rows_rescaled, c.rows_refreshed = self._rec, self._rs, self._rf
-            self._entries.append(c)
-        self._op = self._open = None
+            self._flat.extend((c, 0, 0, 0, 0, 0, 0))
+            self._open = None
+        self._op = None
 
     def record(self, op: str, pending: tuple[int, int], mul_adds: int, exps: int, words: int,
                space: int) -> None:
         """``begin``, ``charge`` and ``end`` in one: a call that makes no calls of its own (a query)."""
-        if not self.enabled:
-            return
-        if self._depth:
-            self.charge(mul_adds, exps, words)
-        else:
-            self._entries.append((op, mul_adds, exps, words, space, 0, 0, 0, pending))
+        if self._depth:                             # made inside an open call: charged to it
+            self._m += mul_adds
+            self._e += exps
+            self._w += words
+        elif self.enabled:
+            self._flat.extend((op, mul_adds, exps, words, space, pending[0], pending[1]))
 
     def abort(self) -> None:
         """A rejected call: nothing is recorded."""
@@ -216,21 +230,25 @@ class Ledger:
             self._w += count
 
     def note(self, *, recomputes: int = 0, rows_rescaled: int = 0, rows_refreshed: int = 0) -> None:
-        if self._op is not None:
-            self._rec += recomputes
-            self._rs += rows_rescaled
-            self._rf += rows_refreshed
+        c = self._extras()
+        if c is not None:
+            c.recomputes += recomputes
+            c.rows_rescaled += rows_rescaled
+            c.rows_refreshed += rows_refreshed
 
     # ------------------------------------------------------------------------ reading
     @property
     def calls(self) -> list[CallCost]:
         """Every recorded call, oldest first."""
-        entries = self._entries
-        for k in range(self._materialized, len(entries)):
-            if type(entries[k]) is tuple:
-                entries[k] = CallCost(*entries[k])
-        self._materialized = len(entries)
-        return entries
+        flat, read = self._flat, self._read
+        for k in range(0, len(flat), STRIDE):
+            op = flat[k]
+            if type(op) is str:
+                read.append(CallCost(op, *flat[k + 1:k + 5], pending=(flat[k + 5], flat[k + 6])))
+            else:
+                read.append(op)
+        flat.clear()
+        return read
 
     def last(self) -> CallCost:
         return self.calls[-1]
@@ -239,8 +257,8 @@ class Ledger:
         return [c for c in self.calls if c.op == op]
 
     def clear(self) -> None:
-        self._entries.clear()
-        self._materialized = 0
+        self._flat.clear()
+        self._read.clear()
 
     def since(self, start: int) -> tuple[int, int, int]:
         """``(mul_adds, exps, words)`` summed over the calls recorded from index ``start`` on."""
