@@ -1,12 +1,14 @@
 """``make bench``: run the benchmarks and write the report's measurement files.
 
-    python -m benchmarks.run_all [--only dynamic poly real] [--quick] [--threads N]
+    python -m benchmarks.run_all [--only dynamic poly poly-exact ledger real] [--quick] [--threads N]
 
 writes ``benchmarks/results.json`` (dynamic maintenance, polynomial attention against FAVOR+ and
-the Taylor map) and ``benchmarks/real_results.json`` (all-MiniLM-L6-v2; skipped with a message
-when the ``[real]`` extra is missing).  BLAS runs single-threaded by default: the machine's cores
-are shared, and multi-threaded OpenBLAS on a busy core makes small products erratic (a
-(4096 x 64)(64 x 64) product was measured 15x slower with two threads than with one under load).
+the Taylor map), ``benchmarks/poly_results.json`` (AS Algorithm 1 against exact attention),
+``benchmarks/ledger_results.json`` (the ledger's overhead) and ``benchmarks/real_results.json``
+(all-MiniLM-L6-v2; skipped with a message when the ``[real]`` extra is missing).  BLAS runs
+single-threaded by default: the machine's cores are shared, and multi-threaded OpenBLAS on a busy
+core makes small products erratic (a (4096 x 64)(64 x 64) product was measured 15x slower with
+two threads than with one under load).
 """
 
 from __future__ import annotations
@@ -20,11 +22,12 @@ from pathlib import Path
 
 from benchmarks import ROOT, THREAD_VARS, log
 
+ALL = ("dynamic", "poly", "poly-exact", "ledger", "real")
+
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.run_all", description=__doc__.split("\n\n")[0])
-    ap.add_argument("--only", nargs="+", choices=["dynamic", "poly", "poly-exact", "real"],
-                    default=["dynamic", "poly", "poly-exact", "real"])
+    ap.add_argument("--only", nargs="+", choices=list(ALL), default=list(ALL))
     ap.add_argument("--quick", action="store_true", help="tiny sizes (a smoke run, figures meaningless)")
     ap.add_argument("--threads", type=int, default=1, help="BLAS threads (default 1; 0 leaves the default)")
     ap.add_argument("--out", default=str(ROOT / "results.json"))
@@ -70,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     # a partial run (--only) keeps the other benchmark's sections from the previous run
     keep_ids: set = set()
     keep_raw: set = set()
-    if only != {"dynamic", "poly", "poly-exact", "real"} and Path(args.out).exists():
+    if not {"dynamic", "poly"} <= only and Path(args.out).exists():
         try:
             data = json.loads(Path(args.out).read_text())
             keep_ids = {s["id"] for s in data["sections"]}
@@ -110,6 +113,16 @@ def main(argv: list[str] | None = None) -> int:
             failed.append("poly-exact")
             log(f"poly-exact: FAILED\n{traceback.format_exc()}")
         log(f"poly-exact: {time.perf_counter() - t:.0f} s")
+    if "ledger" in only:   # issue 5's overhead figure: benchmarks/ledger_results.json
+        t = time.perf_counter()
+        try:
+            from benchmarks import ledger_overhead
+
+            ledger_overhead.main(["--repeats", "3", "--ops", "1000", "--n", "256"] if args.quick else [])
+        except Exception:
+            failed.append("ledger")
+            log(f"ledger: FAILED\n{traceback.format_exc()}")
+        log(f"ledger: {time.perf_counter() - t:.0f} s")
     if "real" in only:
         t = time.perf_counter()
         try:

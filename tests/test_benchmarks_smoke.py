@@ -12,7 +12,7 @@ import pytest
 
 from benchmarks import check_section, write_sections
 from benchmarks import baselines_lowrank as lr
-from benchmarks import dynamic_bench, poly_compare, real_report
+from benchmarks import dynamic_bench, ledger_overhead, poly_compare, real_report
 from impl.attention import attention
 
 
@@ -116,6 +116,39 @@ def test_poly_compare_tiny(tmp_path):
     assert row["taylor"]["rank"] == 1 + 2 + 4
     assert row["poly"]["error"] <= row["poly"]["bound"] + 1e-12
     _assert_sections(write_sections(tmp_path / "results.json", poly_compare.sections(res)))
+
+
+def test_ledger_overhead_tiny(tmp_path):
+    res = ledger_overhead.run(ops=60, n=16, d=4, repeats=3, block=7)
+    assert len(res["on"]) == len(res["off"]) == len(res["ratios"]) == 3
+    assert all(t > 0 for t in res["on"] + res["off"])
+    assert res["ratios"] == [a / b for a, b in zip(res["on"], res["off"])]
+    assert res["iqr"][0] <= res["median_ratio"] <= res["iqr"][1]
+    secs = _assert_sections(write_sections(tmp_path / "ledger.json", ledger_overhead.sections(res, {})))
+    assert secs[0]["id"] == "ledger-overhead" and len(secs[0]["tables"][1]["rows"]) == 3
+    # the verdict follows the figure, both ways
+    over = dict(res, median_ratio=1 + ledger_overhead.GOAL + 0.01)
+    under = dict(res, median_ratio=1 + ledger_overhead.GOAL - 0.01)
+    assert "misses the goal" in ledger_overhead.sections(over, {})[0]["summary"]
+    assert "meets the goal" in ledger_overhead.sections(under, {})[0]["summary"]
+
+
+def test_ledger_overhead_runs_both_variants_through_the_same_operations(monkeypatch):
+    """The lockstep blocks give both structures every operation, in order, whatever the block."""
+    from impl import dynamic
+
+    seen = {True: [], False: []}
+
+    class Spy(dynamic.DynamicAttention):
+        def query(self, i, j):
+            seen[self.ledger.enabled].append(("query", i, j))
+            return super().query(i, j)
+
+    monkeypatch.setattr(dynamic, "DynamicAttention", Spy)
+    ops = ledger_overhead.workload(50, 8, 3)
+    ledger_overhead.run_pair(*np.random.default_rng(0).normal(size=(3, 8, 3)) / 2, ops, block=4)
+    expected = [("query", i, j) for name, i, j, _ in ops if name == "query"]
+    assert seen[True] == seen[False] == expected
 
 
 def test_choose_eps_respects_the_cap():
