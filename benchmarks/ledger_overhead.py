@@ -1,6 +1,6 @@
 """Ledger overhead: a 10,000-operation workload at n = 1024, d = 64, ledger on against off.
 
-    python -m benchmarks.ledger_overhead [--repeats 21] [--ops 10000] [--n 1024] [--d 64]
+    python -m benchmarks.ledger_overhead [--repeats 31] [--ops 10000] [--n 1024] [--d 64]
 
 Two structures, ledger on and ledger off, run the same operations (25% update_k, 25% update_v,
 50% query, a = 0.5) in lockstep in one process, BLAS single-threaded, timed in alternating blocks
@@ -61,7 +61,7 @@ def run_pair(Q, K, V, ops, block: int = BLOCK) -> tuple[float, float]:
     return spent[0], spent[1]
 
 
-def run(ops: int = 10_000, n: int = 1024, d: int = 64, repeats: int = 21, block: int = BLOCK) -> dict:
+def run(ops: int = 10_000, n: int = 1024, d: int = 64, repeats: int = 31, block: int = BLOCK) -> dict:
     import numpy as np
 
     rng = np.random.default_rng(1)
@@ -112,7 +112,7 @@ def sections(res: dict, mach: dict) -> list[dict]:
 def main(argv: list[str] | None = None) -> dict:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.ledger_overhead",
                                  description=__doc__.split("\n\n")[0])
-    ap.add_argument("--repeats", type=int, default=21, help="repeats of the workload (default 21)")
+    ap.add_argument("--repeats", type=int, default=31, help="repeats of the workload (default 31)")
     ap.add_argument("--block", type=int, default=BLOCK, help=f"operations per timed block (default {BLOCK})")
     ap.add_argument("--ops", type=int, default=10_000)
     ap.add_argument("--n", type=int, default=1024)
