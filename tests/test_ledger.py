@@ -71,3 +71,29 @@ def test_query_counts_without_pending_values():
     S.update_k(3, 1, 0.2)
     S.query(5, 2)
     assert S.ledger.last().mul_adds == 1 + 1             # one pending key term, no values
+
+
+def test_value_update_counts_exactly_with_and_without_a_recompute():
+    """update_v: the overflow check over the cv pending entries and three stores, 3 cv + 1
+    multiply-adds and 9 cv + 6 words, recorded in one call; the update that fills the list also
+    pays the recompute it triggers, as its own call would."""
+    n, d = 16, 4
+    S = make(n, d)
+    T = S.threshold
+    for cv in range(T - 1):
+        S.update_v(cv, 1, 0.25)
+        c = S.ledger.last()
+        assert (c.op, c.mul_adds, c.exps, c.words, c.pending, c.recomputes) == \
+            ("update_v", 3 * cv + 1, 0, 9 * cv + 6, (0, cv), 0)
+        assert c.space == S.space
+    twin = make(n, d)
+    for cv in range(T - 1):
+        twin.update_v(cv, 1, 0.25)
+    twin.recompute()                                     # the recompute alone, for comparison
+    alone = twin.ledger.last()
+    S.update_v(T - 1, 1, 0.25)                           # fills the list: recompute inside
+    c = S.ledger.last()
+    assert c.recomputes == 1 and c.pending == (0, T - 1)
+    # the twin's recompute folds T - 1 value updates, this one T: one more A column (n, 4n + 3 words)
+    assert c.mul_adds == 3 * (T - 1) + 1 + alone.mul_adds + n + 1
+    assert c.words == 9 * (T - 1) + 6 + alone.words + 4 * n + 3 + 3
