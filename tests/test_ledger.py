@@ -97,3 +97,17 @@ def test_value_update_counts_exactly_with_and_without_a_recompute():
     # the twin's recompute folds T - 1 value updates, this one T: one more A column (n, 4n + 3 words)
     assert c.mul_adds == 3 * (T - 1) + 1 + alone.mul_adds + n + 1
     assert c.words == 9 * (T - 1) + 6 + alone.words + 4 * n + 3 + 3
+
+
+def test_the_appendix_transcription_counts_its_extra_matrices():
+    """Seed 003's Algorithm 2 keeps K~ from Init on and M~ from the first UpdateK on."""
+    from impl.literal import APPENDIX_DEFECTS, PaperAppendixAttention
+
+    n, d = 8, 2
+    rng = np.random.default_rng(2)
+    args = rng.normal(size=(3, n, d)) / 2
+    v1 = PaperV1Attention(*args, a=0.5, repairs=V1_DEFECTS)
+    app = PaperAppendixAttention(*args, a=0.5, repairs=APPENDIX_DEFECTS)
+    assert app.space == v1.space + n * d == app.ledger.last().space
+    app.update_k(0, 0, 0.1)
+    assert app.space == v1.space + n * d + n * n == app.ledger.last().space

@@ -34,6 +34,13 @@ class PaperAppendixAttention(PaperV1Attention):
         super()._init(Q, K, V)
         self.K_tilde = K.copy()
 
+    @property
+    def space(self) -> int:
+        """Seed 000's words (:class:`PaperV1Attention`), plus ``K~`` (n d) and, from the first
+        UpdateK on, ``M~`` (n^2)."""
+        n, d = self.n, self.d
+        return super().space + n * d + (n * n if hasattr(self, "M_tilde") else 0)
+
     # ------------------------------------------------------------- Algorithm 2: UpdateK
     def _update_k_lines(self, i: int, j: int, delta: Any) -> None:
         self.ct_K += 1                                                     # line 3
