@@ -30,7 +30,14 @@ def attention(Q: Any, K: Any, V: Any, *, scale: Any = 1.0, block_rows: int | Non
         D = A.sum(axis=1)
         return (A @ Va) / D[:, None]
     step = Qa.shape[0] if block_rows is None else block_rows
+    # V scaled by a power of two (exactly) to max|V| <= 1: with A <= 1 the sums stay within m, so
+    # neither V entries near 1e308 overflow nor subnormal ones lose their bits
     v_scale = power_of_two_scale(Va)
+    Vs = Va / v_scale
+    # each output entry is a convex combination of its column of V, so it lies in the column's
+    # range; rounding can step outside by an ulp, which scaled back overflows when max|V| is the
+    # largest float64 (found by DA-4.1/hostile-input, deep profile, seed 208326134)
+    v_min, v_max = Vs.min(axis=0), Vs.max(axis=0)
     out = np.empty((Qa.shape[0], Va.shape[1]))
     for lo in range(0, Qa.shape[0], step):
         with np.errstate(over="ignore", invalid="ignore"):
@@ -39,7 +46,7 @@ def attention(Q: Any, K: Any, V: Any, *, scale: Any = 1.0, block_rows: int | Non
             raise ValueError("the logits scale * Q K^T overflow float64; rescale Q or K")
         M -= M.max(axis=1, keepdims=True)
         A = np.exp(M)
-        # V scaled by a power of two (exactly) to max|V| <= 1: with A <= 1 the sums stay within
-        # m, so neither V entries near 1e308 overflow nor subnormal ones lose their bits
-        out[lo:lo + step] = ((A @ (Va / v_scale)) / A.sum(axis=1)[:, None]) * v_scale
+        mean = (A @ Vs) / A.sum(axis=1)[:, None]
+        np.clip(mean, v_min, v_max, out=mean)
+        out[lo:lo + step] = mean * v_scale
     return out

@@ -967,3 +967,22 @@ def test_repairs_must_be_a_collection():
     for bad in (5, None, 1.5):
         with pytest.raises(TypeError, match="repairs must be a collection"):
             PaperV1Attention(*qkv(), repairs=bad)
+
+
+@pytest.mark.parametrize("top", [np.finfo(float).max, -np.finfo(float).max])
+def test_attention_of_the_largest_floats_stays_finite(top):
+    """attention.py: every output entry is a convex combination of its column of V, so with V
+    at the largest float64 everywhere the answer is exactly V; rounding in the weighted mean used
+    to step an ulp past it and overflow to inf (DA-4.1/hostile-input, deep profile, seed
+    208326134).  Mixed columns stay within their ranges."""
+    from impl.attention import attention
+
+    Q = np.array([[2.0, 0.0], [0.0, 0.0], [0.0, 0.0], [0.0, 0.0]])
+    K = np.array([[0.0625, 0.0], [0.0, 0.0], [0.0, 0.0], [0.0, 0.0]])
+    V = np.full((4, 2), top)
+    with np.errstate(all="raise"):
+        np.testing.assert_array_equal(attention(Q, K, V), V)
+    V[:, 1] = [top, top / 2, 0.0, -top / 4]
+    out = attention(Q, K, V)
+    assert np.isfinite(out).all()
+    assert (out.min(axis=0) >= V.min(axis=0)).all() and (out.max(axis=0) <= V.max(axis=0)).all()
