@@ -216,3 +216,23 @@ def test_crosshair_module():
     for name in literal:  # crosshair's search is randomized: give the literal kernels time
         failed, out = _crosshair([name], 30)
         assert failed == {name}, out
+
+
+def test_feature_identity_allows_underflow_and_nothing_more(monkeypatch):
+    """The deep profile's input (seed 208326134): y = 5.1e-284, P(t) = t^2 underflows to 0 where
+    the exact value is 2.6e-567; the relative rounding model alone allows 0 there.  A feature off
+    by one part in 10^12 on normal numbers is still refused."""
+    ex = {"X": np.array([[0.0], [0.0], [0.0], [1.0]]), "Y": np.array([[0.0], [0.0], [0.0], [5.089822574059677e-284]]),
+          "coefficients": np.array([0.0, 0.0, 1.0])}
+    pr.check_feature_identity(ex)
+    real = pr.feature_maps
+
+    def skewed(X, Y, c, **kw):
+        U1, U2 = real(X, Y, c, **kw)
+        U1 = U1.copy()
+        U1[:, -1] *= 1 + 1e-12
+        return U1, U2
+
+    monkeypatch.setattr(pr, "feature_maps", skewed)
+    with pytest.raises(Counterexample, match="beyond rounding"):
+        pr.check_feature_identity({"X": np.array([[0.5]]), "Y": np.array([[0.75]]), "coefficients": np.array([0.0, 0.0, 1.0])})
