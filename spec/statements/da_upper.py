@@ -146,6 +146,14 @@ register(Lemma(
                  partial(PaperAppendixAttention, repairs=APPENDIX_DEFECTS),
                  "PaperAppendixAttention[E1,E2,E3,E6,E7,E8]", ops=PAPER_OPS),
     ),
+    notes="Repaired, the printed algorithms are right in exact arithmetic but not stable in "
+          "float64: they keep A, D and C by additions and never re-evaluate a row, so a row sum "
+          "that is the small remainder of large terms loses kappa u of relative accuracy "
+          "(kappa: everything ever added into the row over its current sum). The deep profile "
+          "found n = 1, logits 1 -> 4 -> -5 -> -11 in three key updates: kappa = 6.5e6 and an "
+          "error of 2.6e-9 on an answer that is exactly 1, above the 1e-9 DynamicAttention meets "
+          "with its row refresh (impl.expkernel). Their float answers are therefore checked "
+          "against 1e-9 plus 8 (s + n + d) u kappa max|V| (spec.da.program).",
     # Not run in exact arithmetic: the printed D^{-1} <- D^{-1} + Delta_D and A + Delta_A keep
     # nesting sympy expressions, which swell until one step takes minutes (seen at n = 1, where
     # every update recomputes); DynamicAttention's exact checks (DA-4.1, DA-4.8) are unaffected.
