@@ -173,10 +173,10 @@ class ProgramRunner:
             raise self._failure(f"{name} raised", exc) from exc
         if name in UPDATES:
             i, j, delta = op[1:]
-            before = self.K[i].copy()
+            key_before = self.K[i].copy() if self.rounding is not None and name == "update_k" else None
             {"update_k": self.K, "update_v": self.V, "update_q": self.Q}[name][i, j] += delta
-            if self.rounding is not None and name == "update_k":
-                self.rounding.key_update(self.Q, before, self.K[i])
+            if key_before is not None:
+                self.rounding.key_update(self.Q, key_before, self.K[i])
             elif self.rounding is not None and name == "update_v":
                 self.rounding.value_update(self.V[i, j])
         try:
