@@ -82,53 +82,39 @@ def _cmd_catalogue(args: argparse.Namespace) -> int:
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
-    from proofs_checks.engines import engine_for
-    from proofs_checks.profiles import get_profile
-    from spec.registry import Counterexample, get
+    from proofs_checks.runner import reproduce_lemma
+    from spec.profiles import get_profile
+    from spec.registry import get
 
-    console = Console()
+    # statement text is printed verbatim: rich markup would eat "[ct_K - 1]" and the like
+    console = Console(markup=False, highlight=False)
     lemma = get(args.id)
-    console.print(f"[bold]{lemma.id}[/bold]: {lemma.title}  (expect: {lemma.expect})")
+    console.print(f"{lemma.id}: {lemma.title}  (expect: {lemma.expect})", style="bold")
     console.print(lemma.statement)
     if lemma.literal:
         console.print(f"printed: {lemma.literal}")
+    if lemma.erratum:
+        console.print(f"severity: {lemma.erratum.severity}; root cause: {lemma.erratum.root_cause}")
+        for reading in lemma.erratum.readings:
+            console.print(f"reading tried: {reading}")
     console.print(f"source: {lemma.source.cite()}")
     report = _load_report(Path(args.report))
     recorded = _recorded(report, lemma.id)
     env = (report or {}).get("meta", {}).get("environment", {}) if recorded else {}
     if recorded:
-        console.print(f"last report: {recorded['status']} (profile {env.get('profile', '?')}"
+        scope = f", scope: {recorded['scope']}" if recorded.get("scope") else ""
+        console.print(f"last report: {recorded['status']}{scope} (profile {env.get('profile', '?')}"
                       + (f", seed {env['seed']}" if env.get("seed") is not None else "") + ")")
+        for check in recorded.get("checks", []):
+            if check.get("counterexample"):
+                console.print(f"counterexample of '{check['name']}':")
+                console.print(json.dumps(check["counterexample"], indent=1, default=str)[:4000])
     if not args.reproduce:
         return 0
-    profile = get_profile(env.get("profile", "quick") if env.get("profile") in ("quick", "deep") else "quick",
-                          env.get("seed"))
-    by_name = {c.get("name"): c for c in (recorded or {}).get("checks", [])}
-    code = 0
-    for check in lemma.checks:
-        ce = by_name.get(check.name, {}).get("counterexample")
-        if ce is None:
-            how = f"profile {profile.name}" + (f", seed {profile.seed}" if profile.seed is not None else "")
-            console.print(f"- {check.name}: no recorded counterexample; re-running the check ({how})")
-            res = engine_for(check).run(check, profile)
-            console.print(f"  {res.status}: {res.detail}")
-            if res.counterexample:
-                console.print(f"  counterexample: {res.counterexample.get('message', '')}")
-            failed = res.status != "passed"
-        else:
-            console.print(f"- {check.name}: replaying the recorded counterexample")
-            try:
-                engine_for(check).reproduce(check, ce)
-                failed = False
-                console.print("  no longer fails")
-            except Counterexample as exc:
-                failed = True
-                console.print(f"  fails again: {exc.message}")
-                console.print(json.dumps({k: v for k, v in exc.values.items() if k != "program"},
-                                         indent=1, default=str)[:3000])
-        if failed != (lemma.expect == "erratum"):
-            code = 1
-    return code
+    name = env.get("profile") if env.get("profile") in ("quick", "deep") else "quick"
+    entry = reproduce_lemma(lemma, recorded, get_profile(name, env.get("seed")), say=console.print)
+    console.print(f"now: {entry['status']} ({'as expected' if entry['ok'] else 'NOT as expected'})")
+    return 0 if entry["ok"] else 1
 
 
 STRUCTURE_NAMES = ("DynamicAttention", "EagerAttention", "NaiveAttention", "PaperV1Attention",

@@ -1,47 +1,5 @@
-"""Run profiles: how hard each engine searches.
+"""The run profiles live in :mod:`spec.profiles` (checks receive the profile object)."""
 
-``quick`` is deterministic (derandomized Hypothesis, fixed seeds): two runs give the same
-results apart from timings.  ``deep`` searches with a random seed that the report records
-(``meta.environment.seed`` and each check's ``seed``); ``run --seed N`` and
-``show ID --reproduce`` re-run a deep search with the same seed.
-"""
+from spec.profiles import PROFILES, Profile, get_profile
 
-from __future__ import annotations
-
-import random
-from dataclasses import dataclass, replace
-
-
-@dataclass(frozen=True)
-class Profile:
-    name: str
-    #: Hypothesis examples per Property check (times the check's weight)
-    examples: int
-    #: state-machine runs per Stateful check (times the check's weight) and steps per run
-    machine_runs: int
-    machine_steps: int
-    #: CrossHair: seconds per condition and for the whole command
-    crosshair_condition: float
-    crosshair_total: float
-    derandomize: bool
-    #: Hypothesis seed of a non-derandomized profile (None: derandomized, or not chosen yet)
-    seed: int | None = None
-
-
-PROFILES = {
-    "quick": Profile("quick", examples=60, machine_runs=40, machine_steps=20,
-                     crosshair_condition=5, crosshair_total=60, derandomize=True),
-    "deep": Profile("deep", examples=2000, machine_runs=600, machine_steps=40,
-                    crosshair_condition=60, crosshair_total=600, derandomize=False),
-}
-
-
-def get_profile(name: str, seed: int | None = None) -> Profile:
-    """The named profile; a non-derandomized one gets ``seed`` (a fresh random one if None)."""
-    try:
-        profile = PROFILES[name]
-    except KeyError:
-        raise ValueError(f"unknown profile {name!r}; choose from {sorted(PROFILES)}") from None
-    if profile.derandomize:
-        return profile
-    return replace(profile, seed=seed if seed is not None else random.SystemRandom().getrandbits(32))
+__all__ = ["PROFILES", "Profile", "get_profile"]

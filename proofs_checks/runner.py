@@ -12,8 +12,8 @@ from importlib import metadata
 from typing import Any, Callable, Iterable
 
 from proofs_checks.engines import engine_for
-from proofs_checks.profiles import Profile, get_profile
-from proofs_checks.results import lemma_status
+from proofs_checks.results import CheckResult, lemma_status
+from spec.profiles import Profile, get_profile
 from spec.registry import SEEDS, Lemma, load_all
 
 #: fields that hold wall-clock figures or depend on them (CrossHair's budget is CPU time, so the
@@ -22,17 +22,23 @@ TIMING_FIELDS = ("seconds", "started", "finished", "duration_s", "paths_explored
                  "crosshair_verdicts", "profile_durations")
 
 PACKAGES = ("numpy", "sympy", "mpmath", "hypothesis", "crosshair-tool", "hypothesis-crosshair",
-            "rich", "matplotlib", "jinja2")
+            "rich", "matplotlib", "jinja2", "z3-solver")
 
 
 def reproduce_command(lemma_id: str) -> str:
     return f"python -m proofs_checks show {lemma_id} --reproduce"
 
 
-def run_lemma(lemma: Lemma, profile: Profile) -> dict[str, Any]:
-    start = time.perf_counter()
-    results = [engine_for(check).run(check, profile) for check in lemma.checks]
-    status, ok = lemma_status(lemma.expect, results)
+def erratum_fields(lemma: Lemma) -> dict[str, Any]:
+    """``severity``, ``root_cause`` and ``readings`` of an erratum record (None for the others)."""
+    e = lemma.erratum
+    return {"severity": e.severity if e else None, "root_cause": e.root_cause if e else None,
+            "readings": list(e.readings) if e else None}
+
+
+def lemma_entry(lemma: Lemma, results: list[CheckResult], seconds: float) -> dict[str, Any]:
+    """The report.json entry of one statement from its check results."""
+    status, ok, scope = lemma_status(lemma.expect, results)
     return {
         "id": lemma.id, "paper": lemma.paper, "title": lemma.title, "statement": lemma.statement,
         "source": {"seed": lemma.source.seed, "seed_file": SEEDS.get(lemma.source.seed, ""),
@@ -40,12 +46,55 @@ def run_lemma(lemma: Lemma, profile: Profile) -> dict[str, Any]:
                    "cite": lemma.source.cite()},
         "expect": lemma.expect, "literal": lemma.literal, "corrected_by": lemma.corrected_by,
         "corrects": lemma.corrects, "notes": lemma.notes, "tags": list(lemma.tags),
-        "status": status, "ok": ok, "engines": sorted({r.engine for r in results}),
+        **erratum_fields(lemma),
+        "status": status, "ok": ok, "scope": scope,
+        "engines": sorted({r.engine for r in results}),
         "examples": sum(r.examples for r in results),
-        "seconds": time.perf_counter() - start,
+        "seconds": seconds,
         "checks": [r.to_json() for r in results],
         "reproduce": reproduce_command(lemma.id),
     }
+
+
+def run_lemma(lemma: Lemma, profile: Profile) -> dict[str, Any]:
+    start = time.perf_counter()
+    results = [engine_for(check).run(check, profile) for check in lemma.checks]
+    return lemma_entry(lemma, results, time.perf_counter() - start)
+
+
+def reproduce_lemma(lemma: Lemma, recorded: dict[str, Any] | None, profile: Profile,
+                    say: Callable[[str], None] = print) -> dict[str, Any]:
+    """Re-run one statement: each check with a recorded counterexample replays exactly it, the
+    others run again under ``profile``.  Returns the statement's new report entry, whose status
+    and ``ok`` come from :func:`lemma_status` like any run's."""
+    by_name = {c.get("name"): c for c in (recorded or {}).get("checks", [])}
+    start = time.perf_counter()
+    results = []
+    for check in lemma.checks:
+        engine = engine_for(check)
+        ce = by_name.get(check.name, {}).get("counterexample")
+        if ce is None:
+            how = f"profile {profile.name}" + (f", seed {profile.seed}" if profile.seed is not None else "")
+            say(f"- {check.name}: no recorded counterexample; running the check ({how})")
+            res = engine.run(check, profile)
+        else:
+            say(f"- {check.name}: replaying the recorded counterexample")
+            res = _replay(engine, check, ce, profile)
+        say(f"  {res.status}" + (f": {res.detail}" if res.detail else ""))
+        results.append(res)
+    return lemma_entry(lemma, results, time.perf_counter() - start)
+
+
+def _replay(engine: Any, check: Any, ce: dict[str, Any], profile: Profile) -> CheckResult:
+    """A check result whose outcome is the replay of ``ce`` (mapped like any run)."""
+
+    class Replay(type(engine)):  # type: ignore[misc]
+        def execute(self, check: Any, profile: Profile, result: CheckResult) -> None:
+            # one replayed input establishes no more than "holds", whatever the check's grade
+            result.grade, result.scope = "holds", "the recorded counterexample"
+            engine.reproduce(check, ce, profile)
+
+    return Replay().run(check, profile)
 
 
 def _run_by_id(lemma_id: str, profile_name: str, seed: int | None = None) -> dict[str, Any]:
@@ -75,6 +124,28 @@ def environment(profile: Profile, jobs: int) -> dict[str, Any]:
             "seed": profile.seed, "paper_seeds": dict(SEEDS), "jobs": jobs,
             "hypothesis_examples": profile.examples, "machine_runs": profile.machine_runs,
             "machine_steps": profile.machine_steps}
+
+
+def errata_summary(entries: list[dict[str, Any]]) -> dict[str, Any]:
+    """Root causes of the confirmed errata, counted by severity (a root cause takes the most
+    serious severity among its errata), and each root cause with its statements."""
+    from spec.registry import SEVERITIES
+
+    order = SEVERITIES + ("unclassified",)
+    causes: dict[str, dict[str, Any]] = {}
+    for entry in entries:
+        if entry["expect"] != "erratum" or entry["status"] != "erratum-confirmed":
+            continue
+        severity = entry["severity"] or "unclassified"
+        key = entry["root_cause"] or f"unclassified {entry['id']}"
+        cause = causes.setdefault(key, {"id": key, "severity": severity, "errata": []})
+        cause["errata"].append(entry["id"])
+        if order.index(severity) < order.index(cause["severity"]):
+            cause["severity"] = severity
+    ordered = sorted(causes.values(), key=lambda c: (order.index(c["severity"]), c["id"]))
+    by_severity = {sev: sum(1 for c in ordered if c["severity"] == sev) for sev in order}
+    return {"root_causes": ordered, "by_severity": by_severity,
+            "errata": sum(len(c["errata"]) for c in ordered)}
 
 
 def select(only: Iterable[str] | None) -> list[Lemma]:
@@ -138,6 +209,7 @@ def run_all(profile_name: str = "quick", only: Iterable[str] | None = None, jobs
                  "environment": environment(profile, jobs)},
         "summary": {"counts": dict(sorted(counts.items())),
                     "as_expected": sum(r["ok"] for r in ordered),
-                    "not_as_expected": [r["id"] for r in ordered if not r["ok"]]},
+                    "not_as_expected": [r["id"] for r in ordered if not r["ok"]],
+                    "errata": errata_summary(ordered)},
         "lemmas": ordered,
     }

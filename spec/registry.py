@@ -1,7 +1,6 @@
 """The registry of paper statements.
 
-One :class:`Lemma` record per statement of the papers (DESIGN.md, "spec: how a statement is
-written").  A record *states*: its checks say which engine discharges which predicate on which
+One :class:`Lemma` record per statement of the papers.  A record *states*: its checks say which engine discharges which predicate on which
 inputs, but nothing here runs a search; ``proofs_checks`` does that.
 
 A predicate returns normally when the claim holds for its input and raises
@@ -16,7 +15,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Literal
+from typing import Any, Callable, Iterable, Literal, Sequence
 
 Paper = Literal["DA", "AS"]
 Expect = Literal["holds", "erratum"]
@@ -60,8 +59,26 @@ class Source:
 
 # --------------------------------------------------------------------------------------------
 # Checks: what an engine must discharge.  Each is a plain description; proofs_checks.engines
-# holds one engine per class.
+# holds one engine per class.  What a check establishes when it passes is its ``grade``, derived
+# from what the check is (never from free text):
+#
+#   proved          every value of the statement's parameters: a symbolic identity with symbolic
+#                   dimensions (``SympyProof(general=True)``), an SMT unsat over the reals
+#                   (``SmtProof``), an induction whose base and step are both machine-checked
+#   proved-bounded  every instance within a stated finite scope: exhaustive enumeration, a
+#                   symbolic identity at fixed sizes
+#   certified       interval certificates at listed parameter points (``Direct(grade=...)``)
+#   holds           a search found nothing (Hypothesis, state machines, CrossHair, a computation
+#                   over chosen examples)
+#   evidence        tables and plots that check no claim
+#
+# ``scope`` says what a proved, proved-bounded or certified check covers ("all n, d, k";
+# "n <= 3, d <= 2"; "B in {1.5, 2, 4}"); the report shows it beside the status.
 # --------------------------------------------------------------------------------------------
+
+#: grades, strongest first; a statement's status is the weakest grade among its checks
+GRADES = ("proved", "proved-bounded", "certified", "holds", "evidence")
+Grade = Literal["proved", "proved-bounded", "certified", "holds", "evidence"]
 
 
 @dataclass(frozen=True)
@@ -71,11 +88,42 @@ class SympyProof:
     ``identities()`` yields ``(label, lhs, rhs)``; sympy matrices compare entrywise.  For a
     literal (erratum) record at least one identity is expected to fail, and the failing label
     with the non-zero difference is the counterexample.
+
+    ``general=True`` only when the identities are stated with symbolic dimensions and symbolic
+    entries, so that their truth covers every value of the parameters (then ``scope`` says which,
+    e.g. "all n, d >= 1"); at fixed sizes the check is a bounded proof and ``scope`` names the
+    sizes.
     """
 
     name: str
     identities: Callable[[], Iterable[tuple[str, Any, Any]]]
-    engine: str = "sympy"
+    scope: str = ""
+    general: bool = False
+
+    @property
+    def grade(self) -> Grade:
+        return "proved" if self.general else "proved-bounded"
+
+
+@dataclass(frozen=True)
+class SmtProof:
+    """Claims proved valid by z3 over the reals (or integers): ``claims()`` yields
+    ``(label, claim, assumptions)`` with z3 boolean expressions; the engine asks z3 whether
+    ``assumptions and not claim`` is satisfiable.  ``unsat`` proves the claim for every value of
+    its free variables that meets the assumptions; ``sat`` gives a counterexample (the model);
+    ``unknown`` is an error, never a pass.  For an erratum record the model is the expected
+    counterexample.
+    """
+
+    name: str
+    claims: Callable[[], Iterable[tuple[str, Any, Sequence[Any]]]]
+    scope: str = ""
+    #: seconds z3 may spend on one claim
+    timeout_s: float = 60.0
+
+    @property
+    def grade(self) -> Grade:
+        return "proved"
 
 
 @dataclass(frozen=True)
@@ -94,7 +142,13 @@ class Property:
     decode: Callable[[Any], Any] | None = None
     #: multiplies the profile's example budget (expensive predicates use < 1)
     weight: float = 1.0
-    engine: str = "hypothesis"
+    #: Hypothesis health checks this search may trip by design, each with its reason:
+    #: ``(("too_slow", "every example runs a reduction in exact arithmetic"),)``
+    suppress: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def grade(self) -> Grade:
+        return "holds"
 
 
 @dataclass(frozen=True)
@@ -125,49 +179,104 @@ class Stateful:
     #: an erratum is confirmed only by a shrunk program of at most this many operations
     #: (Init counts as one); None: no limit
     max_ops: int | None = None
-    engine: str = "stateful"
+
+    @property
+    def grade(self) -> Grade:
+        return "holds"
 
 
 @dataclass(frozen=True)
 class Crosshair:
     """``crosshair check`` on a pure-Python kernel with PEP 316 contracts.
 
-    ``target`` is a dotted path to a function.  ``expect`` is "verified" when no counterexample
-    should exist (within the time budget) and "counterexample" for a literal kernel.
+    ``target`` is the kernel function itself.  ``expect`` is "verified" when no counterexample
+    should exist (within the time budget) and "counterexample" for a literal kernel.  CrossHair's
+    search is bounded by time, so a pass is a search that found nothing.
     """
 
     name: str
-    target: str
+    target: Callable[..., Any]
     expect: Literal["verified", "counterexample"] = "verified"
-    engine: str = "crosshair"
+
+    @property
+    def target_path(self) -> str:
+        """The dotted path ``crosshair check`` takes."""
+        return f"{self.target.__module__}.{self.target.__qualname__}"
+
+    @property
+    def grade(self) -> Grade:
+        return "holds"
 
 
 @dataclass(frozen=True)
 class Exhaustive:
-    """A predicate over every instance of a finite family (``instances(profile_name)``)."""
+    """A predicate over every instance of a finite family (``instances(profile)``).
+
+    ``scope`` states the family ("n <= 3, d <= 2"; the deep profile may widen it, and says so).
+    """
 
     name: str
-    instances: Callable[[str], Iterable[Any]]
+    instances: Callable[[Any], Iterable[Any]]
     predicate: Callable[[Any], None]
     encode: Callable[[Any], Any] = repr
     decode: Callable[[Any], Any] | None = None
-    engine: str = "exhaustive"
+    scope: str = ""
+
+    @property
+    def grade(self) -> Grade:
+        return "proved-bounded"
 
 
 @dataclass(frozen=True)
 class Direct:
-    """A deterministic computation (an interval certificate, a measured table).
+    """A deterministic computation: an interval certificate, a check over chosen examples, or a
+    table of evidence.
 
-    ``run(profile_name)`` raises :class:`Counterexample` when the claim fails and otherwise
-    returns a JSON-friendly dict of evidence (figures, tables) that the report shows.
+    ``run(profile)`` raises :class:`Counterexample` when the claim fails and otherwise returns a
+    JSON-friendly dict of evidence (figures, tables) that the report shows.  ``grade`` says what
+    a pass establishes: "certified" (interval certificates at the points ``scope`` lists),
+    "holds" (a computation over chosen examples that can fail) or "evidence" (a table or plot
+    that checks no claim: it never makes a statement stronger than "evidence").
     """
 
     name: str
-    run: Callable[[str], dict[str, Any]]
-    engine: str = "interval"
+    run: Callable[[Any], dict[str, Any]]
+    grade: Grade = "holds"
+    scope: str = ""
+
+    def __post_init__(self) -> None:
+        if self.grade not in ("certified", "holds", "evidence"):
+            raise ValueError(f"Direct {self.name!r}: grade must be certified, holds or evidence")
 
 
-Check = SympyProof | Property | Stateful | Crosshair | Exhaustive | Direct
+Check = SympyProof | SmtProof | Property | Stateful | Crosshair | Exhaustive | Direct
+
+Severity = Literal["error", "slip", "typo", "inconsistency"]
+#: severities, most serious first (the errata table is sorted this way)
+SEVERITIES = ("error", "inconsistency", "slip", "typo")
+
+
+@dataclass(frozen=True)
+class Erratum:
+    """What an erratum record claims about the printed text.
+
+    ``severity``: "error" (the claim is false or the algorithm answers wrongly, and the fix
+    changes the argument), "slip" (true after changing a constant or parameter; the Theta/O claim
+    survives), "typo" (the intent is plain from context), "inconsistency" (two printed statements
+    contradict each other).  ``root_cause``: an id shared by the errata that one fix repairs.
+    ``readings``: each reading of the printed text that was tried, and why it still fails (the
+    most charitable consistent reading first).
+    """
+
+    severity: Severity
+    root_cause: str
+    readings: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.severity not in SEVERITIES:
+            raise ValueError(f"severity must be one of {SEVERITIES}, not {self.severity!r}")
+        if not self.root_cause:
+            raise ValueError("an erratum needs a root_cause id")
 
 
 @dataclass(frozen=True)
@@ -175,7 +284,8 @@ class Lemma:
     """One paper statement, literal or corrected.
 
     ``expect="erratum"`` marks a record whose *printed* form is known to fail: the engines must
-    find a counterexample, and ``corrected_by`` names the record of the corrected statement.
+    find a counterexample, ``erratum`` says how serious the failure is and what causes it, and
+    ``corrected_by`` names the record of the corrected statement.
     """
 
     id: str
@@ -190,6 +300,7 @@ class Lemma:
     corrects: str | None = None
     notes: str = ""
     tags: tuple[str, ...] = ()
+    erratum: Erratum | None = None
 
     def __post_init__(self) -> None:
         if self.expect not in ("holds", "erratum"):
@@ -198,6 +309,8 @@ class Lemma:
             raise ValueError(f"Lemma {self.id}: paper must be 'DA' or 'AS'")
         if not self.checks:
             raise ValueError(f"Lemma {self.id}: a statement needs at least one check")
+        if self.erratum is not None and self.expect != "erratum":
+            raise ValueError(f"Lemma {self.id}: only an erratum record has an erratum description")
 
 
 _REGISTRY: dict[str, Lemma] = {}

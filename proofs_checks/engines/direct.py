@@ -1,31 +1,34 @@
-"""Engine for ``spec.Direct``: a deterministic computation (interval certificates, tables)."""
+"""Engine for ``spec.Direct``: a deterministic computation (interval certificates, a check over
+chosen examples, a table of evidence)."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
-from proofs_checks.profiles import Profile
-from proofs_checks.results import COUNTEREXAMPLE, ERROR, PASSED, CheckResult
-from spec.registry import Counterexample, Direct
+from proofs_checks.engines.base import Engine
+from proofs_checks.results import CheckResult
+from spec.profiles import Profile
+from spec.registry import Direct
+
+#: labels by grade: an interval certificate, a computation that can fail, a table
+LABELS = {"certified": "interval", "holds": "computation", "evidence": "evidence"}
 
 
-def run(check: Direct, profile: Profile) -> CheckResult:
-    start = time.perf_counter()
-    result = CheckResult(check.engine, check.name, PASSED, proof=check.engine == "interval")
-    try:
-        evidence = check.run(profile.name) or {}
+class DirectEngine(Engine):
+    check_type = Direct
+    label = "computation"
+
+    def label_for(self, check: Direct) -> str:
+        return LABELS[check.grade]
+
+    def execute(self, check: Direct, profile: Profile, result: CheckResult) -> None:
+        evidence = check.run(profile)
+        if evidence is None:
+            evidence = {}
+        if not isinstance(evidence, dict):
+            raise TypeError(f"Direct run returned {type(evidence).__name__}, not an evidence dict")
         result.evidence = evidence
         result.examples = int(evidence.get("examples", 1))
-    except Counterexample as exc:
-        result.status = COUNTEREXAMPLE
-        result.counterexample = exc.to_json()
-    except Exception as exc:  # noqa: BLE001
-        result.status = ERROR
-        result.detail = f"{type(exc).__name__}: {exc}"
-    result.seconds = time.perf_counter() - start
-    return result
 
-
-def reproduce(check: Direct, counterexample: dict[str, Any]) -> None:
-    check.run("quick")
+    def reproduce(self, check: Direct, counterexample: dict[str, Any], profile: Profile) -> None:
+        check.run(profile)

@@ -1,36 +1,28 @@
-"""Exhaustive engine for ``spec.Exhaustive``: every instance of a finite family."""
+"""Engine for ``spec.Exhaustive``: every instance of a finite family."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
-from proofs_checks.profiles import Profile
-from proofs_checks.results import COUNTEREXAMPLE, ERROR, PASSED, CheckResult
+from proofs_checks.engines.base import Engine, call_predicate, decoded_replay
+from proofs_checks.results import CheckResult
+from spec.profiles import Profile
 from spec.registry import Counterexample, Exhaustive
 
 
-def run(check: Exhaustive, profile: Profile) -> CheckResult:
-    start = time.perf_counter()
-    result = CheckResult("exhaustive", check.name, PASSED, proof=True)
-    try:
-        for instance in check.instances(profile.name):
+class ExhaustiveEngine(Engine):
+    check_type = Exhaustive
+    label = "exhaustive"
+
+    def execute(self, check: Exhaustive, profile: Profile, result: CheckResult) -> None:
+        for instance in check.instances(profile):
             result.examples += 1
             try:
-                check.predicate(instance)
-            except Counterexample as exc:
-                result.status = COUNTEREXAMPLE
-                result.counterexample = {**exc.to_json(), "input": check.encode(instance)}
-                break
-    except Exception as exc:  # noqa: BLE001
-        result.status = ERROR
-        result.detail = f"{type(exc).__name__}: {exc}"
-    result.seconds = time.perf_counter() - start
-    result.detail = result.detail or f"{result.examples} instances"
-    return result
+                call_predicate(check.predicate, instance)
+            except Counterexample:
+                result.counterexample = {"input": check.encode(instance)}
+                raise
+        result.detail = f"{result.examples} instances"
 
-
-def reproduce(check: Exhaustive, counterexample: dict[str, Any]) -> None:
-    if check.decode is None:
-        raise LookupError("this check records no decoder; rerun it with `proofs_checks run --only`")
-    check.predicate(check.decode(counterexample["input"]))
+    def reproduce(self, check: Exhaustive, counterexample: dict[str, Any], profile: Profile) -> None:
+        decoded_replay(check, counterexample)

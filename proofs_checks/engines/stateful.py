@@ -8,7 +8,6 @@ failing program that Hypothesis shrinks last is the counterexample.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import numpy as np
@@ -19,8 +18,9 @@ from hypothesis.errors import Flaky
 from hypothesis.extra.numpy import arrays
 from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule, run_state_machine_as_test
 
-from proofs_checks.profiles import Profile
-from proofs_checks.results import COUNTEREXAMPLE, ERROR, PASSED, CheckResult
+from proofs_checks.engines.base import Engine
+from proofs_checks.results import CheckResult
+from spec.profiles import Profile
 from spec.da.program import ProgramRunner, replay
 from spec.da.recompute import check_recompute_state
 from spec.registry import Counterexample, Stateful
@@ -147,45 +147,49 @@ def build_machine(check: Stateful, counter: dict[str, Any]) -> type[RuleBasedSta
     return Machine
 
 
-def run(check: Stateful, profile: Profile) -> CheckResult:
-    counter: dict[str, Any] = {"steps": 0, "last": None}
-    machine = build_machine(check, counter)
-    if profile.seed is not None:
-        machine = seed(profile.seed)(machine)
-    runs = max(5, int(profile.machine_runs * check.weight))
-    conf = settings(max_examples=runs, stateful_step_count=profile.machine_steps,
-                    derandomize=profile.derandomize, database=None, deadline=None,
-                    suppress_health_check=list(HealthCheck), print_blob=False, report_multiple_bugs=False,
-                    phases=[p for p in Phase if p is not Phase.explain])
-    start = time.perf_counter()
-    result = CheckResult("stateful", check.name, PASSED, seed=profile.seed)
-    try:
-        run_state_machine_as_test(machine, settings=conf)
-    except Counterexample:
-        ce = counter["last"]
-        result.status = COUNTEREXAMPLE
-        result.counterexample = ce.to_json() if ce is not None else None
-        program = (ce.values.get("program") if ce is not None else None) or {}
-        n_ops = 1 + len(program.get("ops", []))
-        result.detail = f"shrunk program: Init + {n_ops - 1} operations"
-        if check.max_ops is not None and n_ops > check.max_ops:
-            result.status = ERROR
-            result.detail += f" (longer than the {check.max_ops} allowed for a confirmed erratum)"
-    except Flaky as exc:
-        result.status = ERROR
-        result.detail = f"flaky: {exc}"
-    except Exception as exc:  # noqa: BLE001 - engine failure is reported, not raised
-        result.status = ERROR
-        result.detail = f"{type(exc).__name__}: {exc}"
-    result.examples = counter["steps"]
-    result.seconds = time.perf_counter() - start
-    result.evidence = {"subject": check.subject_name, "kind": check.kind, "runs": runs,
-                       "steps_per_run": profile.machine_steps, "n_max": check.n_max,
-                       "d_max": check.d_max, "ops": list(check.ops), "invariant": check.invariant}
-    return result
+class StatefulEngine(Engine):
+    check_type = Stateful
+    label = "stateful"
+
+    def execute(self, check: Stateful, profile: Profile, result: CheckResult) -> None:
+        counter: dict[str, Any] = {"steps": 0, "last": None}
+        machine = build_machine(check, counter)
+        runs = max(5, int(profile.machine_runs * check.weight))
+        result.seed = profile.seed
+        result.evidence = {"subject": check.subject_name, "kind": check.kind, "runs": runs,
+                           "steps_per_run": profile.machine_steps, "n_max": check.n_max,
+                           "d_max": check.d_max, "ops": list(check.ops), "invariant": check.invariant}
+        if profile.seed is not None:
+            machine = seed(profile.seed)(machine)
+        conf = settings(max_examples=runs, stateful_step_count=profile.machine_steps,
+                        derandomize=profile.derandomize, database=None, deadline=None,
+                        suppress_health_check=SUPPRESSED, print_blob=False,
+                        report_multiple_bugs=False, phases=[p for p in Phase if p is not Phase.explain])
+        try:
+            run_state_machine_as_test(machine, settings=conf)
+        except Counterexample:
+            ce = counter["last"]
+            program = (ce.values.get("program") if ce is not None else None) or {}
+            n_ops = 1 + len(program.get("ops", []))
+            result.detail = f"shrunk program: Init + {n_ops - 1} operations"
+            if check.max_ops is not None and n_ops > check.max_ops:
+                raise RuntimeError(result.detail + f", longer than the {check.max_ops} allowed for a "
+                                   "confirmed erratum") from None
+            if ce is None:
+                raise
+            raise ce from None
+        except Flaky as exc:
+            raise RuntimeError(f"flaky: {exc}") from None
+        finally:
+            result.examples = counter["steps"]
+
+    def reproduce(self, check: Stateful, counterexample: dict[str, Any], profile: Profile) -> None:
+        """Replay a recorded program; raises Counterexample if it still fails."""
+        after = check_recompute_state if check.invariant == "recompute" else None
+        replay(counterexample["values"]["program"], check.subject, after)
 
 
-def reproduce(check: Stateful, counterexample: dict[str, Any]) -> None:
-    """Replay a recorded program; raises Counterexample if it still fails."""
-    after = check_recompute_state if check.invariant == "recompute" else None
-    replay(counterexample["values"]["program"], check.subject, after)
+#: health checks a state machine over exact sympy structures trips by design: a step may run an
+#: exact recompute (seconds), and drawing whole matrices as data is large for small n, d
+SUPPRESSED = [HealthCheck.too_slow, HealthCheck.data_too_large]
+

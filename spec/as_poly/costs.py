@@ -38,6 +38,7 @@ from impl.poly import exp_polynomial, feature_maps, poly_attention_report
 from impl.poly.features import paper_rank, rank
 from spec.as_poly.predicates import GRID_EPS, attention_inputs, decode_attention, encode_attention
 from spec.registry import Counterexample
+from spec.profiles import Profile
 
 
 # ------------------------------------------------------------------------------ the formulas
@@ -201,11 +202,11 @@ def fit_exponent(xs: list[float], ys: list[float]) -> float:
     return float(np.polyfit(np.log(xs), np.log(ys), 1)[0])
 
 
-def exponents_match(profile: str) -> dict[str, Any]:
+def exponents_match(profile: Profile) -> dict[str, Any]:
     """Counts against n (d = 4, B = 1, eps = 1e-6: g and r fixed; Theorem 3.7 with naive products
     is linear in n) and against r at n = 256 (eps = 1e-2 ... 1e-10: Lemma 3.4's n r and the
     products' n r e are linear in r)."""
-    top = 14 if profile == "deep" else 10
+    top = 14 if profile.deep else 10
     ns = [2 ** k for k in range(6, top + 1)]
     data = [measure(n) for n in ns]
     rows, series, worst = [], {}, (0.0, "")

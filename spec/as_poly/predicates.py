@@ -18,6 +18,7 @@ from impl.poly import exp_polynomial, feature_maps, poly_attention_report
 from impl.poly.features import paper_rank, rank, weights
 from spec.as_poly.exact import REFERENCE_ERROR, U, fraction_matrix, gamma, mp_attention, mp_logits_exp
 from spec.registry import Counterexample
+from spec.profiles import Profile
 
 GRID_RADII = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
 GRID_EPS = (1e-2, 1e-4, 1e-6, 1e-8, 1e-10)
@@ -266,7 +267,7 @@ def check_lemma36_consistent(ex: dict) -> None:
         raise Counterexample("Lemma 3.6 with D~ = diag(A~1) exceeded", error=str(err), bound=str(bound))
 
 
-def lemma36_minimal_counterexample(profile: str) -> dict:
+def lemma36_minimal_counterexample(profile: Profile) -> dict:
     """n = 1: A = 1, A~ = 21/20, D = 1, D~ = 19/20, V = 2 = B, eps_A = eps_D = 1/20."""
     ex = {"A": [Fraction(1)], "At": [Fraction(21, 20)], "Dt": Fraction(19, 20), "V": [Fraction(2)],
           "eps_a": Fraction(1, 20), "eps_d": Fraction(1, 20), "B": Fraction(2)}
@@ -342,7 +343,7 @@ def adversarial_example(radius: float, eps: float, copies: int = 3) -> dict:
             "B": B, "eps": eps}
 
 
-def theorem37_literal_counterexample(profile: str) -> dict:
+def theorem37_literal_counterexample(profile: Profile) -> dict:
     """Algorithm 1 run with polynomial accuracy eps must solve AAttC(n, d, B, eps) (error <= eps)."""
     for radius in (8.0, 4.0, 2.0):
         for eps in GRID_EPS:

@@ -16,6 +16,7 @@ from impl.poly.expoly import AS_CONSTANT, float64_floor
 from impl.poly.features import paper_rank, rank
 from spec.as_poly.predicates import GRID_EPS, GRID_RADII
 from spec.registry import Counterexample
+from spec.profiles import Profile
 
 
 # ------------------------------------------------------------------------------------------
@@ -49,11 +50,11 @@ def chebyshev_sampled_error(radius: float, degree: int, points: int | None = Non
         return float(worst)
 
 
-def _grid_cells(profile: str):
+def _grid_cells(profile: Profile):
     return [(R, e) for R in GRID_RADII for e in GRID_EPS]
 
 
-def degree_table(profile: str) -> dict:
+def degree_table(profile: Profile) -> dict:
     """AS-2.2: certified degree for every (radius, eps) of the grid; the Done criterion."""
     rows = []
     t0 = time.time()
@@ -105,9 +106,9 @@ def degree_table(profile: str) -> dict:
     }
 
 
-def float64_region(profile: str) -> dict:
+def float64_region(profile: Profile) -> dict:
     """Feasible region of float64 coefficients: the floor per radius and where eps is refused."""
-    radii = (4.0, 8.0, 12.0, 16.0) if profile == "quick" else (2.0, 4.0, 6.0, 8.0, 10.0, 12.0, 14.0, 16.0, 20.0)
+    radii = (4.0, 8.0, 12.0, 16.0) if not profile.deep else (2.0, 4.0, 6.0, 8.0, 10.0, 12.0, 14.0, 16.0, 20.0)
     rows = []
     for R in radii:
         floor, g = float64_floor(R)
@@ -135,11 +136,11 @@ def float64_region(profile: str) -> dict:
 # Lemma 2.1: additive error on [0, B]
 # ------------------------------------------------------------------------------------------
 
-def lemma21_certificates(profile: str) -> dict:
+def lemma21_certificates(profile: Profile) -> dict:
     """|P(x) - e^x| < eps on [0, B] for P = exp_polynomial(B, eps e^-B) (certified directly)."""
     rows = []
     cells = [(B, e) for B in (1.5, 2.0, 4.0) for e in (1e-2, 1e-6, 1e-10)]
-    if profile != "quick":
+    if profile.deep:
         cells += [(8.0, 1e-2), (8.0, 1e-4)]
     for B, eps in cells:
         P = exp_polynomial(B, eps * math.exp(-B))
@@ -153,7 +154,7 @@ def lemma21_certificates(profile: str) -> dict:
                                     "printed max{L/ln(L/B), B}"], "rows": rows}]}
 
 
-def degree_formula_literal(profile: str) -> dict:
+def degree_formula_literal(profile: Profile) -> dict:
     """Lemma 2.1 / Corollary 2.2 print g = Theta(max{L/log(L/B), B}), L = log(1/eps), for all
     B > 1, eps in (0, 0.1).  At B = ln 20, eps = 1/20 the expression divides by zero; for
     R < L close to L it is unbounded while the degree needed stays bounded."""
@@ -175,7 +176,7 @@ def degree_formula_literal(profile: str) -> dict:
     return {"summary": "no counterexample"}
 
 
-def lemma34_formula_literal(profile: str) -> dict:
+def lemma34_formula_literal(profile: Profile) -> dict:
     """Lemma 3.4 prints log(log(1/eps)/B) where its proof (Corollary 2.2 at bound B^2) gives
     log(log(1/eps)/B^2); along log(1/eps) = B^2 ln B the printed bound is o(the derived one)."""
     Bs = sympy.Symbol("B", positive=True)
@@ -185,7 +186,7 @@ def lemma34_formula_literal(profile: str) -> dict:
     lim = sympy.limit(Bs ** 2 / derived, Bs, sympy.oo)
     # printed <= max(L/log(L/B), B^2) ~ B^2 along this curve (L/log(L/B) < B^2 for B >= 2)
     rows = []
-    Bvals = (3.0, 4.0, 5.0) if profile == "quick" else (3.0, 4.0, 5.0, 6.0, 8.0)
+    Bvals = (3.0, 4.0, 5.0) if not profile.deep else (3.0, 4.0, 5.0, 6.0, 8.0)
     for b in Bvals:
         Lf = b * b * math.log(b)
         eps = math.exp(-Lf)
@@ -206,7 +207,7 @@ def lemma34_formula_literal(profile: str) -> dict:
 # Theorem 3.7: float64 floor of poly_attention; Theorem 3.8: regime table
 # ------------------------------------------------------------------------------------------
 
-def poly_attention_floor(profile: str) -> dict:
+def poly_attention_floor(profile: Profile) -> dict:
     """Measured float64 error of poly_attention against Algorithm 1 in exact arithmetic (same P)."""
     from fractions import Fraction
 
@@ -215,7 +216,7 @@ def poly_attention_floor(profile: str) -> dict:
 
     rng = np.random.default_rng(7)
     rows = []
-    n = 24 if profile == "quick" else 64
+    n = 24 if not profile.deep else 64
     for R in GRID_RADII:
         B = math.sqrt(R)
         worst = 0.0
@@ -250,11 +251,11 @@ def poly_attention_floor(profile: str) -> dict:
                         "rows": rows}]}
 
 
-def theorem38_table(profile: str) -> dict:
+def theorem38_table(profile: Profile) -> dict:
     """g and r against n for B = (ln n)^(1/4) = o(sqrt(ln n)), eps = 1/n: proved minimal degree,
     certified degree (exact dyadic coefficients), rank C(d+g, g) for d = 8 and d = log2 n, and the
     printed C(2(g+d), 2g)."""
-    exps = (10, 20, 40, 80) if profile == "quick" else (10, 15, 20, 30, 40, 60, 80, 120, 160)
+    exps = (10, 20, 40, 80) if not profile.deep else (10, 15, 20, 30, 40, 60, 80, 120, 160)
     rows = []
     for e in exps:
         n = 2.0 ** e

@@ -22,6 +22,7 @@ import numpy as np
 
 from impl.dynamic import DynamicAttention
 from spec.registry import Counterexample
+from spec.profiles import Profile
 
 D = 8
 A_VALUES = (0.25, 0.5, 0.75, 1.0)
@@ -68,8 +69,8 @@ def fit_exponent(ns: list[int], ys: list[float]) -> float:
     return float(np.polyfit(np.log(ns), np.log(ys), 1)[0])
 
 
-def exponents_match(profile: str) -> dict[str, Any]:
-    top = 12 if profile == "deep" else 10
+def exponents_match(profile: Profile) -> dict[str, Any]:
+    top = 12 if profile.deep else 10
     ns = [2**k for k in range(6, top + 1)]
     rows, plots, worst = [], [], (0.0, "")
     tradeoff: dict[str, list[float]] = {}

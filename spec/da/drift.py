@@ -15,6 +15,7 @@ import numpy as np
 from impl.attention import attention
 from impl.dynamic import DynamicAttention
 from spec.registry import Counterexample
+from spec.profiles import Profile
 
 GOAL = 1e-9
 
@@ -53,7 +54,7 @@ def drift_run(updates: int = 100_000, n: int = 256, d: int = 16, a: float = 0.5,
             "by_pending": dict(sorted(by_pending.items()))}
 
 
-def drift_within_goal(profile: str) -> dict[str, Any]:
+def drift_within_goal(profile: Profile) -> dict[str, Any]:
     res = drift_run()
     half = len(res["errors"]) // 2
     summary = (f"{res['updates']:,} updates at n = {res['n']}, d = {res['d']}, a = {res['a']} "

@@ -23,6 +23,7 @@ from impl.poly import exp_polynomial, poly_attention
 from impl.literal import APPENDIX_DEFECTS, V1_DEFECTS, PaperAppendixAttention, PaperV1Attention
 from spec.da.oracle_mp import attention_mp
 from spec.registry import Counterexample
+from spec.profiles import Profile
 
 DOCUMENTED = (TypeError, ValueError, IndexError)
 N, D = 4, 2
@@ -254,15 +255,14 @@ def calls() -> Any:
     return st.one_of(updates, queries, others, inits, att, poly, expoly)
 
 
-def hostile_input_survey(profile: str) -> dict[str, Any]:
-    from hypothesis import HealthCheck, Phase, given, settings
+def hostile_input_survey(profile: Profile) -> dict[str, Any]:
+    from hypothesis import HealthCheck, given
 
     tally: Counter = Counter()
-    examples = 3000 if profile == "quick" else 30000
+    examples = 3000 if not profile.deep else 30000
 
-    @settings(max_examples=examples, derandomize=profile == "quick", database=None, deadline=None,
-              suppress_health_check=list(HealthCheck), phases=[Phase.generate, Phase.shrink],
-              report_multiple_bugs=False)
+    # too_slow: each hostile call builds a structure and may run exact attention: slow by design
+    @profile.hypothesis(examples, suppress_health_check=[HealthCheck.too_slow])
     @given(calls())
     def survey(call: dict[str, Any]) -> None:
         run_call(call, tally)

@@ -13,9 +13,10 @@ import numpy as np
 from impl.attention import attention
 from impl.literal import V1_DEFECTS, PaperV1Attention
 from spec.registry import Counterexample
+from spec.profiles import Profile
 
 
-def names_wrong_matrix(profile: str) -> dict[str, Any]:
+def names_wrong_matrix(profile: Profile) -> dict[str, Any]:
     rng = np.random.default_rng(0)
     Q, K, V = rng.normal(size=(3, 3, 2))
     S = PaperV1Attention(Q, K, V, a=1.0, repairs=V1_DEFECTS)

@@ -32,6 +32,7 @@ from impl.elements import MPMATH
 from impl.expkernel import ExpKernel
 from impl.reductions import ann as R
 from spec.registry import Counterexample
+from spec.profiles import Profile
 
 NEAR, FAR, OUTSIDE = R.NEAR, R.FAR, R.OUTSIDE
 
@@ -114,9 +115,12 @@ def exact_attention(Q: np.ndarray, K: np.ndarray, V: np.ndarray, scale: Any) -> 
     return _EXACT[key].copy()
 
 
-def patterns(profile: str, n: int) -> list[str]:
+def patterns(profile: Profile | str | None, n: int) -> list[str]:
+    """The adversarial oracle outputs tried; ``profile``: a profile or its name (an instance
+    records the name, so that a replayed counterexample uses the same patterns)."""
+    name = profile if isinstance(profile, str) or profile is None else profile.name
     base = ["exact", "worst", "plus", "minus"]
-    if profile == "deep" and n <= 4:
+    if name == "deep" and n <= 4:
         base += [f"bits:{k}" for k in range(2**n)]
     return base
 
@@ -142,10 +146,10 @@ GRID_D2 = [(1.0, 1.0), (1.0, 0.5), (2.0, 0.5), (0.5, 1.0), (1.5, 0.25), (2.0, 1.
 GRID_D4 = [(1.0, 1.0), (2.0, 0.5), (3.0, 0.25), (1.5, 1.0)]
 
 
-def family(profile: str) -> Iterator[dict[str, Any]]:
+def family(profile: Profile) -> Iterator[dict[str, Any]]:
     """Every balanced instance for d = 2 (n = 2, 3; deep: n <= 4) and d = 4 (n = 2, deep only),
     and every raw instance for d = 1 (n = 2, 3), which goes through Remark 4.4; smallest first."""
-    quick = profile != "deep"
+    quick = not profile.deep
     grid2 = GRID_D2[:3] if quick else GRID_D2
     yield from instances(balanced_vectors(2), 2, grid2)
     yield from instances(all_vectors(1), 2, [(1.0, 1.0), (0.5, 1.0)])
@@ -156,13 +160,13 @@ def family(profile: str) -> Iterator[dict[str, Any]]:
         yield from instances(balanced_vectors(4), 2, GRID_D4)
 
 
-def family_with_patterns(profile: str) -> Iterator[dict[str, Any]]:
+def family_with_patterns(profile: Profile) -> Iterator[dict[str, Any]]:
     """:func:`family`, each instance tagged with the profile that chooses its oracle patterns."""
     for inst in family(profile):
-        yield {**inst, "patterns": profile}
+        yield {**inst, "patterns": profile.name}
 
 
-def family_size(profile: str) -> int:
+def family_size(profile: Profile) -> int:
     return sum(1 for _ in family(profile))
 
 
@@ -253,7 +257,7 @@ def check_lookup_count(inst: dict[str, Any]) -> None:
             _fail(f"{res.lookups} probes, expected n sum_(k<={r}) binom(d, k) = {want}", inst)
 
 
-def check_attention(variant: str, profile: str = "quick") -> Callable[[dict[str, Any]], None]:
+def check_attention(variant: str, profile: "Profile | None" = None) -> Callable[[dict[str, Any]], None]:
     """Lemma 4.7 case 2 end to end: with the exact output and with adversarial outputs displaced
     by eps_a (the patterns of :func:`patterns`; an instance's "patterns" key overrides
     ``profile``), ``u_i >= t~_0`` decides every row inside the promise; the AAttC preconditions
@@ -387,7 +391,7 @@ def _exact_u(inst: dict[str, Any], variant: str) -> tuple[R.Lemma47Params, list[
     return p, [T[i, 0] for i in range(n)], low
 
 
-def check_case_2a(variant: str, profile: str = "quick") -> Callable[[dict[str, Any]], None]:
+def check_case_2a(variant: str, profile: "Profile | None" = None) -> Callable[[dict[str, Any]], None]:
     """Case 2a: if some ||a_i - b_j||^2 <= t then (D^{-1} A v)_i >= 3 t~ and every output within
     eps_a of it is >= t~_0 = 2 t~ (the bounds of the proof, balanced t and d)."""
 
@@ -406,7 +410,7 @@ def check_case_2a(variant: str, profile: str = "quick") -> Callable[[dict[str, A
     return predicate
 
 
-def check_case_2b(variant: str, profile: str = "quick") -> Callable[[dict[str, Any]], None]:
+def check_case_2b(variant: str, profile: "Profile | None" = None) -> Callable[[dict[str, Any]], None]:
     """Case 2b: if every ||a_i - b_j||^2 >= (1 + eps) t then (D^{-1} A v)_i <= (3/4) t~ and every
     output within eps_a of it is < t~_0."""
 
@@ -504,24 +508,24 @@ def check_eq12_both(inst: dict[str, Any]) -> None:
 
 
 # ------------------------------------------------------------------------------ more families
-def lookup_count_family(profile: str) -> Iterator[dict[str, Any]]:
+def lookup_count_family(profile: Profile) -> Iterator[dict[str, Any]]:
     """Probe counts do not depend on the vectors: n = 2, d = 1..6 (deep 1..10), t = 1..d."""
-    for d in range(1, (11 if profile == "deep" else 7)):
+    for d in range(1, (11 if profile.deep else 7)):
         for t in range(1, d + 1):
             yield {"A": [[0] * d, [1] * d], "B": [[1] * d, [0] * d], "t": float(t), "eps": 1.0}
 
 
-def raw_family(profile: str) -> Iterator[dict[str, Any]]:
+def raw_family(profile: Profile) -> Iterator[dict[str, Any]]:
     """Every instance with n = 2 and raw (unbalanced) vectors of dimension d <= 2 (deep: n = 3,
     d = 2 as well), thresholds and gaps from a grid, for the lookup case and Remark 4.4."""
     grid = [(0.5, 1.0), (1.0, 1.0), (1.5, 0.5), (2.0, 0.25)]
     for d in (1, 2):
         yield from instances(all_vectors(d), 2, [(t, e) for t, e in grid if t <= d])
-    if profile == "deep":
+    if profile.deep:
         yield from instances(all_vectors(2), 3, grid)
 
 
-def goal_family(profile: str) -> Iterator[dict[str, Any]]:
+def goal_family(profile: Profile) -> Iterator[dict[str, Any]]:
     """Balanced d = 2, n = 2 with thresholds t just below the distance 2 (eps = 1)."""
     yield from instances(balanced_vectors(2), 2, [(1.5, 1.0), (1.75, 1.0), (1.9, 1.0)])
 
@@ -593,21 +597,21 @@ def _log10(x: Any) -> float:
     return round(float(mpmath.log10(x)), 1)
 
 
-def hypothesis_batch(profile: str) -> dict[str, Any]:
+def hypothesis_batch(profile: Profile) -> dict[str, Any]:
     """Direct evidence: Hypothesis instances up to n = 16 (2 000 in deep, 16 in quick), decided
     by Lemma 4.7 (corrected) with the exact and the worst-case eps_a-displaced oracle."""
     import time
     from collections import defaultdict
 
-    from hypothesis import HealthCheck, given, settings
+    from hypothesis import HealthCheck, given
 
-    examples = 2000 if profile == "deep" else 16
+    examples = 2000 if profile.deep else 16
     rows: dict[tuple[int, int], dict[str, Any]] = defaultdict(
         lambda: {"count": 0, "near": 0, "far": 0, "outside": 0, "prec": 0, "eps_a": 0.0,
                  "tau": 0.0, "time": 0.0})
 
-    @settings(max_examples=examples, database=None, derandomize=profile != "deep", deadline=None,
-              suppress_health_check=list(HealthCheck))
+    # too_slow: every example runs the Lemma 4.7 reduction with exact oracles, by design
+    @profile.hypothesis(examples, suppress_health_check=[HealthCheck.too_slow])
     @given(instance_strategy())
     def run(inst: dict[str, Any]) -> None:
         t0 = time.perf_counter()
@@ -645,14 +649,14 @@ COST_SIZES = [(2, 1, 1.0, 1.0), (2, 2, 1.0, 0.5), (4, 2, 1.0, 1.0), (4, 4, 1.0, 
               (8, 4, 1.0, 1.0), (8, 6, 1.0, 1.0), (16, 6, 1.0, 1.0), (16, 8, 2.0, 0.5)]
 
 
-def cost_table(profile: str) -> dict[str, Any]:
+def cost_table(profile: Profile) -> dict[str, Any]:
     """Direct evidence: sizes, calls, precision and magnitudes of Lemma 4.7 on seeded random
     instances (planted near neighbours), corrected and printed tau; raises on a wrong decision of
     the corrected reduction."""
     import time
 
     rng = np.random.default_rng(4_7)
-    sizes = COST_SIZES + ([(32, 8, 2.0, 0.5), (64, 8, 2.0, 1.0)] if profile == "deep" else [])
+    sizes = COST_SIZES + ([(32, 8, 2.0, 0.5), (64, 8, 2.0, 1.0)] if profile.deep else [])
     rows, printed_wrong = [], 0
     for n, d, t, eps in sizes:
         A = rng.integers(0, 2, (n, d))
@@ -693,13 +697,13 @@ def cost_table(profile: str) -> dict[str, Any]:
     }
 
 
-def case1_table(profile: str) -> dict[str, Any]:
+def case1_table(profile: Profile) -> dict[str, Any]:
     """Direct evidence for case 1: c chosen from (C, C_gamma) with f(C, c) = C H(c/C) < 1 - C_gamma,
     and the measured probes of the lookup algorithm against n^(1 + f(C, c)); raises if a measured
     count exceeds the bound or a decision is wrong."""
     rng = np.random.default_rng(4_71)
     rows = []
-    for n, d in [(16, 8), (64, 12), (256, 16)] + ([(1024, 20)] if profile == "deep" else []):
+    for n, d in [(16, 8), (64, 12), (256, 16)] + ([(1024, 20)] if profile.deep else []):
         C = d / math.log(n)
         for C_gamma in (0.01, 0.05, 0.09):
             c = R.choose_c(C, C_gamma)
@@ -788,8 +792,8 @@ def case_2b_step(variant: str) -> Iterator[tuple[str, Any, Any]]:
            sp.expand(sp.expand_log(sp.log(rhs), force=True)))
 
 
-def eq13_family(profile: str) -> Iterator[int]:
-    return iter(range(2, 1000 if profile == "deep" else 200))
+def eq13_family(profile: Profile) -> Iterator[int]:
+    return iter(range(2, 1000 if profile.deep else 200))
 
 
 def check_eq13_bound(n: int) -> None:

@@ -49,6 +49,7 @@ from impl.reductions.hmv import OAMVReduction, ODAMVReduction, max_hint_nnz
 from spec.da.bounds import amortized_bound, per_call_bound
 from spec.reductions import hmv as H
 from spec.registry import Counterexample
+from spec.profiles import Profile
 
 A_VALUES = ("0.25", "0.5", "0.75", "1")
 
@@ -197,9 +198,9 @@ def hmv_cost_table(lemma: str) -> Callable[[str], dict[str, Any]]:
     non-zeros, a = 1/2 (mpmath), each bound beside its count; raises on a violation."""
     variants = ("oamv",) if lemma == "DA-5.5" else ("corrected", "general")
 
-    def run(profile: str) -> dict[str, Any]:
+    def run(profile: Profile) -> dict[str, Any]:
         rng = np.random.default_rng(5)
-        sizes = (4, 8, 16, 32) if profile == "deep" else (4, 8, 12)
+        sizes = (4, 8, 16, 32) if profile.deep else (4, 8, 12)
         rows = []
         for variant in variants:
             for n in sizes:
@@ -330,7 +331,7 @@ def check_ann_size_literal(inst: dict[str, Any]) -> None:
             f"{2 * n} x {2 * d_in}", shapes=[list(s) for s in oracle.shapes], n=n, d=d_in)
 
 
-def size_family(profile: str) -> list[dict[str, Any]]:
+def size_family(profile: Profile) -> list[dict[str, Any]]:
     """A balanced instance (2n x 2d holds) first, then the smallest unbalanced ones."""
     return [{"A": [[0, 1], [1, 0]], "B": [[0, 1], [0, 1]], "t": 1.0, "eps": 1.0},
             {"A": [[0], [1]], "B": [[0], [0]], "t": 1.0, "eps": 1.0},

@@ -35,6 +35,7 @@ from impl.reductions.hmv import (
     odamv_quantities,
 )
 from spec.registry import Counterexample
+from spec.profiles import Profile
 
 Matrix = list[list[int]]
 HINT_CLASSES = ("any", "column", "diagonal")
@@ -115,19 +116,19 @@ def full_instances(n: int, cls: str = "any", *, tau: str = "1", bounded: bool = 
                 yield {"M": M, "V": V, "P": P, "tau": tau}
 
 
-def family(profile: str, cls: str = "any", *, bounded: bool = True, max_n: int = 3
+def family(profile: Profile, cls: str = "any", *, bounded: bool = True, max_n: int = 3
            ) -> Iterator[dict[str, Any]]:
     """The exhaustive family: quick = covers for n <= max_n; deep = every instance for
     n <= 2 and the cover for n = 3.  Ordered by n, then by nnz(P), so that a first
     counterexample is a smallest one."""
     for n in range(1, max_n + 1):
-        if profile == "deep" and n <= 2:
+        if profile.deep and n <= 2:
             yield from full_instances(n, cls, bounded=bounded)
         else:
             yield from cover_instances(n, cls, bounded=bounded)
 
 
-def printed_family(profile: str) -> Iterator[dict[str, Any]]:
+def printed_family(profile: Profile) -> Iterator[dict[str, Any]]:
     """Instances satisfying the printed proof's own assumptions for Lemma 5.9: P diagonal with
     nnz(P) = n^tau exactly (tau rational in (0, 1]); n <= 3 (full for n <= 2 in deep, covers
     otherwise) and n = 4 with tau = 1/2 (the smallest n with nnz(P) = n^tau < n)."""
@@ -136,7 +137,7 @@ def printed_family(profile: str) -> Iterator[dict[str, Any]]:
         taus = {s: t for s, t in taus.items() if t is not None and (n < 4 or t < 1)}
         for s, tau in sorted(taus.items(), key=lambda kv: -kv[0]):
             diag = [P for P in hints(n, "diagonal", s) if nnz(P) == s]
-            full = profile == "deep" and n <= 2
+            full = profile.deep and n <= 2
             for P in diag:
                 if full:
                     pairs = ((M, V) for M in all_matrices(n) for V in all_matrices(n))
@@ -147,7 +148,7 @@ def printed_family(profile: str) -> Iterator[dict[str, Any]]:
                     yield {"M": M, "V": V, "P": P, "tau": str(tau)}
 
 
-def family_size(profile: str, cls: str = "any", *, bounded: bool = True, max_n: int = 3) -> int:
+def family_size(profile: Profile, cls: str = "any", *, bounded: bool = True, max_n: int = 3) -> int:
     return sum(1 for _ in family(profile, cls, bounded=bounded, max_n=max_n))
 
 
@@ -438,24 +439,24 @@ def _one(inst: dict[str, Any], i: int, lemma: str, variant: str, kind: str) -> A
     return res
 
 
-def hypothesis_batch(profile: str, lemma: str, variant: str = "corrected") -> dict[str, Any]:
+def hypothesis_batch(profile: Profile, lemma: str, variant: str = "corrected") -> dict[str, Any]:
     """Direct evidence: Hypothesis draws HMV instances up to n = 16 (2 000 in the deep profile,
     24 in quick), decodes one column per instance exactly (sympy) and, where 53 bits suffice,
     also in float64; raises the (shrunk) Counterexample on a wrong bit.  Returns the cost table."""
     import time
     from collections import defaultdict
 
-    from hypothesis import HealthCheck, given, settings
+    from hypothesis import HealthCheck, given
     from hypothesis import strategies as st
 
-    examples = 2000 if profile == "deep" else 24
+    examples = 2000 if profile.deep else 24
     cls = "column" if (lemma == "DA-5.9" and variant == "corrected") else "any"
     rows: dict[int, dict[str, Any]] = defaultdict(lambda: {"count": 0, "nnz": [], "upd": [],
                                                            "q": set(), "shape": None, "bits": 0,
                                                            "float": 0, "time": 0.0})
 
-    @settings(max_examples=examples, database=None, derandomize=profile != "deep", deadline=None,
-              suppress_health_check=list(HealthCheck))
+    # too_slow: every example runs a whole reduction in exact sympy arithmetic, by design
+    @profile.hypothesis(examples, suppress_health_check=[HealthCheck.too_slow])
     @given(instance_strategy(16, cls), st.data())
     def run(inst: dict[str, Any], data: Any) -> None:
         n = len(inst["M"])
@@ -497,7 +498,7 @@ def hypothesis_batch(profile: str, lemma: str, variant: str = "corrected") -> di
     }
 
 
-def exhaustive_summary(profile: str) -> dict[str, Any]:
+def exhaustive_summary(profile: Profile) -> dict[str, Any]:
     """Direct evidence: the sizes of the exhaustive families of this profile, per n."""
     rows = []
     for label, fam in (("DA-5.5, 5.6, 5.7, 5.10, 5.11, 5.9-general (any P)", family(profile, "any")),

@@ -54,7 +54,7 @@ register(Lemma(
         Property(f"poly_attention: {SIZES}", C.cost_inputs, C.check_theorem37, **ENC),
         SympyProof("the two printed r agree", C.printed_rank_identities),
         Direct("fitted exponents: n = 2^6 ... 2^10 (deep 2^14), r = 35 ... 1001 at n = 256",
-               C.exponents_match, engine="measurement"),
+               C.exponents_match, grade="holds"),
     ),
     notes=("The choice and certification of P (line 4) depends on (R, eps) only and is not counted; "
            "validation (copies, finiteness, max |Q|, |K|) is: 3 (n + m) d + m e."),

@@ -7,6 +7,7 @@ Every decision comes from ``impl.reductions.ann`` (the attention case through
 
 from __future__ import annotations
 
+from spec.profiles import Profile
 from spec.reductions import ann as S
 from spec.registry import Direct, Exhaustive, Lemma, Property, Source, SympyProof, register
 
@@ -24,8 +25,8 @@ def _fam(predicate) -> Exhaustive:
     return _exh(f"every instance: {BAL}", S.family, predicate)
 
 
-def _pairs(profile: str):
-    return S.pair_family(8 if profile == "deep" else 6)
+def _pairs(profile: Profile):
+    return S.pair_family(8 if profile.deep else 6)
 
 
 # ------------------------------------------------------------------------------ 4.4, 4.5
@@ -60,7 +61,7 @@ register(Lemma(
     source=L47,
     checks=(_exh("every raw instance n = 2, d <= 2 (deep: n = 3)", S.raw_family, S.check_lookup),
             _fam(S.check_lookup),
-            Direct(name="c, f(C, c) and measured probes", run=S.case1_table, engine="direct")),
+            Direct(name="c, f(C, c) and measured probes", run=S.case1_table, grade="holds")),
     tags=("reduction", "ann"),
 ))
 
@@ -303,8 +304,8 @@ register(Lemma(
         Property(name="random instances n <= 16 (exact and worst-case oracle)",
                  strategy=lambda: S.instance_strategy(), predicate=S.check_attention_quick,
                  weight=0.1, **ENC),
-        Direct(name="Hypothesis batch (2000 in deep)", run=S.hypothesis_batch, engine="direct"),
-        Direct(name="sizes, calls, precision and magnitudes", run=S.cost_table, engine="direct"),
+        Direct(name="Hypothesis batch (2000 in deep)", run=S.hypothesis_batch, grade="holds"),
+        Direct(name="sizes, calls, precision and magnitudes", run=S.cost_table, grade="holds"),
     ),
     notes=("Also typos without computational content: Q's and K's blocks '0_n' have d columns "
            "(0_d), and 'V a matrix with one row v' is one column v."),

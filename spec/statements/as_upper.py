@@ -9,12 +9,13 @@ import math
 import numpy as np
 import sympy
 
+from spec.profiles import Profile
+from spec.as_poly import kernels
 from spec.as_poly import predicates as pr
 from spec.as_poly import tables as tb
 from spec.registry import (Crosshair, Direct, Exhaustive, Lemma, Property, Source, SympyProof,
                            register)
 
-K = "spec.as_poly.kernels."
 
 
 # ------------------------------------------------------------------------------------------
@@ -87,22 +88,22 @@ def _lemma32_literal_identities():
 # instance families
 # ------------------------------------------------------------------------------------------
 
-def _rank_instances(profile: str):
-    top = 8 if profile == "quick" else 12
+def _rank_instances(profile: Profile):
+    top = 8 if not profile.deep else 12
     return [(d, g) for d in range(1, 7) for g in range(0, top + 1)]
 
 
-def _count_instances(profile: str):
-    limit = 20000 if profile == "quick" else 400000
+def _count_instances(profile: Profile):
+    limit = 20000 if not profile.deep else 400000
     return [(d, g) for d in range(1, 4) for g in range(0, 4) if (2 * g + 1) ** (2 * d) <= limit]
 
 
-def _adversarial_instances(profile: str):
-    radii = (1.0, 4.0, 8.0) if profile == "quick" else pr.GRID_RADII
+def _adversarial_instances(profile: Profile):
+    radii = (1.0, 4.0, 8.0) if not profile.deep else pr.GRID_RADII
     return [pr.adversarial_example(R, e) for R in radii for e in pr.GRID_EPS]
 
 
-def _box_corner_instances(profile: str):
+def _box_corner_instances(profile: Profile):
     """Every corner of the relative-error box for n = 2 (A~ = A(1 +- eps_A), D~ = D(1 +- eps_D))."""
     from fractions import Fraction as F
 
@@ -128,7 +129,7 @@ register(Lemma(
     statement=("For B > 1 and eps in (0, 0.1) there is a polynomial P with |P(x) - e^x| < eps on "
                "[0, B]; instances certified by interval arithmetic on the exact float64 coefficients."),
     source=SRC("2.1", "Lemma 2.1"),
-    checks=(Direct(name="additive-error certificates", run=tb.lemma21_certificates),),
+    checks=(Direct(name="additive-error certificates", run=tb.lemma21_certificates, grade="certified"),),
     notes="The degree expression is treated in AS-2.1/literal; the corrected expression is fitted in AS-2.2.",
 ))
 
@@ -154,7 +155,7 @@ register(Lemma(
     corrects="AS-2.1/literal",
     checks=(
         SympyProof(name="rescaling identity and its relative-error consequence", identities=_rescaling_identities),
-        Direct(name="certified degree table", run=tb.degree_table),
+        Direct(name="certified degree table", run=tb.degree_table, grade="certified"),
         Direct(name="float64 feasible region", run=tb.float64_region),
     ),
 ))
@@ -202,7 +203,7 @@ register(Lemma(
     checks=(
         Property(name="float inputs, exact arithmetic", strategy=lambda: pr.attention_inputs(6, 6),
                  predicate=pr.check_bounded_entries, encode=pr.encode_attention, decode=pr.decode_attention),
-        Crosshair(name="kernel n <= 3", target=K + "lemma33_entry"),
+        Crosshair(name="kernel n <= 3", target=kernels.lemma33_entry),
     ),
     notes="The hypothesis B >= 1 is not needed.",
 ))
@@ -243,7 +244,7 @@ register(Lemma(
                  encode=pr.encode_box, decode=pr.decode_box),
         Exhaustive(name="all corners, n = 2", instances=_box_corner_instances, predicate=pr.check_row_sum,
                    encode=pr.encode_box, decode=pr.decode_box),
-        Crosshair(name="kernel n <= 3", target=K + "lemma35_row"),
+        Crosshair(name="kernel n <= 3", target=kernels.lemma35_row),
     ),
 ))
 
@@ -261,7 +262,7 @@ register(Lemma(
         Property(name="exact rationals, box corners", strategy=pr.relative_box,
                  predicate=pr.check_lemma36_literal, encode=pr.encode_box, decode=pr.decode_box,
                  weight=4.0),
-        Crosshair(name="kernel n <= 3", target=K + "lemma36_literal", expect="counterexample"),
+        Crosshair(name="kernel n <= 3", target=kernels.lemma36_literal, expect="counterexample"),
     ),
     notes=("n = 1, A = 1, A~ = 21/20, D = 1, D~ = 19/20, V = B = 2, eps_A = eps_D = 1/20: error 4/19 > 1/5. "
            "The proof's step sum_l D~^-1 A~_il = 1 needs D~ = diag(A~ 1); with D arbitrary (as printed) "
@@ -281,8 +282,8 @@ register(Lemma(
                  predicate=pr.check_lemma36_general, encode=pr.encode_box, decode=pr.decode_box),
         Exhaustive(name="(ii) all corners, n = 2", instances=_box_corner_instances,
                    predicate=pr.check_lemma36_general, encode=pr.encode_box, decode=pr.decode_box),
-        Crosshair(name="(i) kernel n <= 3", target=K + "lemma36_consistent"),
-        Crosshair(name="(ii) kernel n <= 3", target=K + "lemma36_general"),
+        Crosshair(name="(i) kernel n <= 3", target=kernels.lemma36_consistent),
+        Crosshair(name="(ii) kernel n <= 3", target=kernels.lemma36_general),
     ),
 ))
 
@@ -295,7 +296,7 @@ register(Lemma(
     expect="erratum", corrected_by="AS-3.7",
     checks=(
         Direct(name="poly_attention on adversarial logits", run=pr.theorem37_literal_counterexample),
-        Crosshair(name="kernel n <= 3", target=K + "theorem37_literal", expect="counterexample"),
+        Crosshair(name="kernel n <= 3", target=kernels.theorem37_literal, expect="counterexample"),
     ),
     notes=("Lemmas 3.5 and 3.6 give 2 eps B, and eps_A B is reached: 1 query, 4 keys with logits at "
            "opposite-sign extrema of P's relative error, V = +-B (B = 2.83, eps = 1e-2: error 0.0194). "
@@ -316,7 +317,7 @@ register(Lemma(
                  weight=0.3),
         Exhaustive(name="adversarial logits at the error extrema", instances=_adversarial_instances,
                    predicate=pr.check_theorem37, encode=pr.encode_attention, decode=pr.decode_attention),
-        Crosshair(name="kernel n <= 3 (exact arithmetic)", target=K + "theorem37_corrected"),
+        Crosshair(name="kernel n <= 3 (exact arithmetic)", target=kernels.theorem37_corrected),
         Direct(name="poly_attention float64 floor", run=tb.poly_attention_floor),
     ),
 ))
@@ -326,7 +327,7 @@ register(Lemma(
     statement=("With d = O(log n), B = o(sqrt(log n)), eps = 1/poly(n): g = o(log n) and r = n^{o(1)}; "
                "table of proved/certified g and r = C(d+g, g) against n for B = (ln n)^(1/4), eps = 1/n."),
     source=SRC("3.8", "Theorem 3.8"),
-    checks=(Direct(name="regime table", run=tb.theorem38_table),),
+    checks=(Direct(name="regime table", run=tb.theorem38_table, grade="evidence"),),
     notes=("Asymptotic statement: the table is evidence, not a check of the o(1). With d = log2 n the "
            "rank exceeds n for every n in the table."),
 ))

@@ -30,7 +30,7 @@ register(Lemma(
                  encode=lambda x: [x[0], x[1], x[2], x[3], [list(o) for o in x[4]]],
                  decode=lambda x: (x[0], x[1], x[2], x[3], [tuple(o) for o in x[4]])),
         Direct("fitted exponents, n = 2^6 ... 2^12 (quick: 2^10), a in {0.25, 0.5, 0.75, 1}",
-               exponents_match, engine="measurement"),
+               exponents_match, grade="holds"),
     ),
 ))
 
@@ -74,5 +74,5 @@ register(Lemma(
               "Running Algorithm 2 and comparing with attention after changing Q[i, j] instead fails.",
     literal="UpdateK(i in [n], j in [d], delta in R). This operation updates one entry in Q",
     source=Source("000", S4, "Theorem 4.1 (and Theorem 1.3)"), tags=("erratum",),
-    checks=(Direct("Algorithm 2 against a Q update", names_wrong_matrix, engine="measurement"),),
+    checks=(Direct("Algorithm 2 against a Q update", names_wrong_matrix, grade="holds"),),
 ))

@@ -7,7 +7,7 @@ from functools import partial
 from impl.dynamic import DynamicAttention
 from impl.literal import REPAIRS, PaperAppendixAttention, PaperV1Attention
 from impl.literal.repairs import APPENDIX_DEFECTS, V1_DEFECTS
-from spec.da import decomposition
+from spec.da import decomposition, kernels
 from spec.da.attention_definition import attention_matches_definition, small_matrices
 from spec.registry import Crosshair, Lemma, Property, Source, Stateful, SympyProof, register
 
@@ -45,7 +45,7 @@ register(Lemma(
         SympyProof("symbolic n = d = 2, up to 2 pending updates of each kind",
                    lambda: decomposition.lemma_4_6(max_k=2, max_v=2)),
         Crosshair("integer kernel, n <= 3, one pending update of each kind",
-                  "spec.da.kernels.query_numerator"),
+                  kernels.query_numerator),
     ),
 ))
 register(Lemma(
@@ -60,7 +60,7 @@ register(Lemma(
     checks=(
         SympyProof("the printed decomposition, symbolic n = d = 2",
                    lambda: decomposition.lemma_4_6(max_k=2, max_v=2, literal=True)),
-        Crosshair("integer kernel of the printed line 9", "spec.da.kernels.query_numerator_v1",
+        Crosshair("integer kernel of the printed line 9", kernels.query_numerator_v1,
                   expect="counterexample"),
         Stateful("PaperV1Attention: updates and queries", PaperV1Attention, "PaperV1Attention",
                  ops=("update_k", "update_v", "query")),

@@ -26,7 +26,7 @@ register(Lemma(
     checks=(
         Property("HMV instances n <= 10, tau in {1, 1/2, 2/3, 1/3, 3/4}, mpmath",
                  lambda: C.hmv_cost_inputs("DA-5.5"), C.check_hmv_costs, **ENC),
-        Direct("counts against n (tau = 1/2)", C.hmv_cost_table("DA-5.5"), engine="measurement"),
+        Direct("counts against n (tau = 1/2)", C.hmv_cost_table("DA-5.5"), grade="holds"),
     ),
     notes=("Phase 2's printed time O(n~^tau T_mat(n~, n~^tau, d~)/n~^(tau+eps)) charges n~^tau updates, "
            "as performed; with DynamicAttention the update_k calls cost O(n~ d~) each, amortized "
@@ -45,7 +45,7 @@ register(Lemma(
     checks=(
         Property("HMV instances n <= 10; P with <= 1 non-zero per column run by both variants, any P "
                  "by 'general'; mpmath", lambda: C.hmv_cost_inputs("DA-5.9"), C.check_hmv_costs, **ENC),
-        Direct("counts against n (tau = 1/2)", C.hmv_cost_table("DA-5.9"), engine="measurement"),
+        Direct("counts against n (tau = 1/2)", C.hmv_cost_table("DA-5.9"), grade="holds"),
     ),
     notes=("The printed phase-2 time charges n~^tau = (2n)^tau updates while the proof performs "
            "2 n^tau = 2^(1 - tau) n~^tau of them: a constant factor below 2, inside the O()."),

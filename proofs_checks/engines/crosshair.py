@@ -12,11 +12,11 @@ import re
 import subprocess
 import sys
 import threading
-import time
 from typing import Any
 
-from proofs_checks.profiles import Profile
-from proofs_checks.results import COUNTEREXAMPLE, ERROR, PASSED, CheckResult
+from proofs_checks.engines.base import Engine
+from proofs_checks.results import CheckResult
+from spec.profiles import Profile
 from spec.registry import Counterexample, Crosshair
 
 _ITERATIONS = re.compile(r"Number of iterations:\s*(\d+)")
@@ -71,42 +71,37 @@ def crosshair_check(target: str, condition_timeout: float, total_timeout: float,
 COUNTEREXAMPLE_CONDITION_S = 30.0
 
 
-def run(check: Crosshair, profile: Profile) -> CheckResult:
-    start = time.perf_counter()
-    stats: dict[str, Any] = {}
-    budget = profile.crosshair_condition
-    if check.expect == "counterexample":
-        budget = max(budget, COUNTEREXAMPLE_CONDITION_S)
-    code, out = crosshair_check(check.target, budget, max(profile.crosshair_total, 4 * budget), stats)
-    result = CheckResult("crosshair", check.name, PASSED)
-    result.seconds = time.perf_counter() - start
-    paths = stats.get("paths", [])
-    verdicts = stats.get("verdicts", [])
-    # paths explored and whether every path was exhausted depend on the machine's speed (the
-    # budget is CPU time): both are timing fields (runner.TIMING_FIELDS), left out of the
-    # comparison of two quick runs and out of ``examples``.
-    result.evidence = {"target": check.target, "expect": check.expect,
-                       "per_condition_timeout_s": budget,
-                       "paths_explored": sum(paths) if paths else None,
-                       "crosshair_verdicts": verdicts,
-                       "command": f"crosshair check {check.target} --per_condition_timeout={budget}"}
-    if code == 0:
-        result.detail = (f"no counterexample within {budget:g} s per condition "
-                         "(a bounded symbolic search, not a proof, unless every path was exhausted)")
-        return result
-    calls = re.findall(r"when calling (.*?)(?: \(which|$)", out, flags=re.M)
-    if code == 1 and calls:
-        result.status = COUNTEREXAMPLE
-        result.detail = "counterexample found"
-        result.counterexample = {"message": "crosshair found a violating call",
-                                 "values": {"call": calls[0], "output": out[-2000:]}}
-        return result
-    result.status = ERROR
-    result.detail = out[-2000:] or f"crosshair exited with {code}"
-    return result
+class CrosshairEngine(Engine):
+    check_type = Crosshair
+    label = "crosshair"
 
+    def execute(self, check: Crosshair, profile: Profile, result: CheckResult) -> None:
+        stats: dict[str, Any] = {}
+        budget = profile.crosshair_condition
+        if check.expect == "counterexample":
+            budget = max(budget, COUNTEREXAMPLE_CONDITION_S)
+        target = check.target_path
+        code, out = crosshair_check(target, budget, max(profile.crosshair_total, 4 * budget), stats)
+        paths = stats.get("paths", [])
+        # paths explored and whether every path was exhausted depend on the machine's speed (the
+        # budget is CPU time): both are timing fields (runner.TIMING_FIELDS), left out of the
+        # comparison of two quick runs and out of ``examples``.
+        result.evidence = {"target": target, "expect": check.expect,
+                           "per_condition_timeout_s": budget,
+                           "paths_explored": sum(paths) if paths else None,
+                           "crosshair_verdicts": stats.get("verdicts", []),
+                           "command": f"crosshair check {target} --per_condition_timeout={budget}"}
+        if code == 0:
+            result.detail = (f"no counterexample within {budget:g} s per condition "
+                             "(a bounded symbolic search, not a proof)")
+            return
+        calls = re.findall(r"when calling (.*?)(?: \(which|$)", out, flags=re.M)
+        if code == 1 and calls:
+            result.detail = "counterexample found"
+            raise Counterexample("crosshair found a violating call", call=calls[0], output=out[-2000:])
+        raise RuntimeError(out[-2000:] or f"crosshair exited with {code}")
 
-def reproduce(check: Crosshair, counterexample: dict[str, Any]) -> None:
-    code, out = crosshair_check(check.target, 10, 120)
-    if code != 0:
-        raise Counterexample("crosshair still finds a violating call", output=out[-2000:])
+    def reproduce(self, check: Crosshair, counterexample: dict[str, Any], profile: Profile) -> None:
+        code, out = crosshair_check(check.target_path, 10, 120)
+        if code != 0:
+            raise Counterexample("crosshair still finds a violating call", output=out[-2000:])

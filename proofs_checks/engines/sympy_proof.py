@@ -1,0 +1,62 @@
+"""Engine for ``spec.SympyProof``: exact identities decided by sympy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sympy
+
+from proofs_checks.engines.base import Engine
+from proofs_checks.results import CheckResult
+from spec.profiles import Profile
+from spec.registry import Counterexample, SympyProof
+
+
+def is_zero(expr: Any) -> bool:
+    """Decide ``expr == 0``: ``cancel`` decides rational functions; ``simplify`` the rest.  A
+    ``False`` here is "not shown to be zero": for an erratum record the difference printed as
+    the counterexample is what a reader checks."""
+    expr = sympy.sympify(expr)
+    if sympy.cancel(expr) == 0:
+        return True
+    return bool(sympy.simplify(expr) == 0)
+
+
+def difference(lhs: Any, rhs: Any) -> list[tuple[Any, Any]]:
+    """Entries (index, value) where ``lhs - rhs`` is not identically zero."""
+    if isinstance(lhs, sympy.MatrixBase) or isinstance(rhs, sympy.MatrixBase):
+        diff = sympy.Matrix(lhs) - sympy.Matrix(rhs)
+        return [((r, c), diff[r, c]) for r in range(diff.rows) for c in range(diff.cols)
+                if not is_zero(diff[r, c])]
+    value = sympy.sympify(lhs) - sympy.sympify(rhs)
+    return [] if is_zero(value) else [((), value)]
+
+
+def _fail(label: str, lhs: Any, rhs: Any, bad: list[tuple[Any, Any]]) -> Counterexample:
+    index, value = bad[0]
+    return Counterexample("identity does not hold", identity=label, entry=list(index),
+                          lhs_minus_rhs=str(value), lhs=str(lhs[index] if index else lhs),
+                          rhs=str(rhs[index] if index else rhs))
+
+
+class SympyProofEngine(Engine):
+    check_type = SympyProof
+    label = "sympy"
+
+    def execute(self, check: SympyProof, profile: Profile, result: CheckResult) -> None:
+        for label, lhs, rhs in check.identities():
+            result.examples += 1
+            bad = difference(lhs, rhs)
+            if bad:
+                raise _fail(label, lhs, rhs, bad)
+        result.detail = f"{result.examples} identities"
+
+    def reproduce(self, check: SympyProof, counterexample: dict[str, Any], profile: Profile) -> None:
+        wanted = counterexample["values"]["identity"]
+        for label, lhs, rhs in check.identities():
+            if label == wanted:
+                bad = difference(lhs, rhs)
+                if bad:
+                    raise _fail(label, lhs, rhs, bad)
+                return
+        raise LookupError(f"identity {wanted!r} is no longer stated")
