@@ -26,10 +26,10 @@ def difference(lhs: Any, rhs: Any) -> list[tuple[Any, Any]]:
     """Entries (index, value) where ``lhs - rhs`` is not identically zero."""
     if isinstance(lhs, sympy.MatrixBase) or isinstance(rhs, sympy.MatrixBase):
         diff = sympy.Matrix(lhs) - sympy.Matrix(rhs)
-        return [((r, c), diff[r, c]) for r in range(diff.rows) for c in range(diff.cols)
-                if not is_zero(diff[r, c])]
+        return [((r, c), sympy.simplify(diff[r, c])) for r in range(diff.rows)
+                for c in range(diff.cols) if not is_zero(diff[r, c])]
     value = sympy.sympify(lhs) - sympy.sympify(rhs)
-    return [] if is_zero(value) else [((), value)]
+    return [] if is_zero(value) else [((), sympy.simplify(value))]
 
 
 def _fail(label: str, lhs: Any, rhs: Any, bad: list[tuple[Any, Any]]) -> Counterexample:
