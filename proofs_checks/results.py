@@ -46,7 +46,8 @@ def lemma_status(expect: str, checks: list[CheckResult]) -> tuple[str, bool, str
 
     holds-records: any error -> ``error``; any counterexample -> ``refuted``; otherwise the
     weakest grade of its checks (``proved`` only when every check is a general proof), with the
-    scopes of the checks that have that grade.  erratum-records: ``erratum-confirmed`` when every
+    scopes of the checks that have that grade; "evidence" checks (tables that check no claim) are
+    left out of that unless they are all the statement has.  erratum-records: ``erratum-confirmed`` when every
     check found its counterexample, ``partly-confirmed`` when some did, ``holds`` when none did
     (the last two do not match the expectation).
     """
@@ -59,10 +60,13 @@ def lemma_status(expect: str, checks: list[CheckResult]) -> tuple[str, bool, str
         return ("holds" if not any(found) else "partly-confirmed"), False, ""
     if any(found):
         return "refuted", False, ""
-    status = weakest([c.grade for c in checks])
-    scopes = [c.scope for c in checks if c.grade == status and c.scope]
+    # a table that checks no claim (grade "evidence") neither supports nor weakens the checks
+    # beside it; a statement with nothing but evidence is "evidence"
+    claims = [c for c in checks if c.grade != "evidence"] or checks
+    status = weakest([c.grade for c in claims])
+    scopes = [c.scope for c in claims if c.grade == status and c.scope]
     if status in ("proved", "proved-bounded", "certified") and len(scopes) > 1:
-        scope = "; ".join(f"{c.name}: {c.scope}" for c in checks if c.grade == status and c.scope)
+        scope = "; ".join(f"{c.name}: {c.scope}" for c in claims if c.grade == status and c.scope)
     else:
         scope = scopes[0] if scopes else ""
     return status, True, scope

@@ -131,6 +131,12 @@ def test_a_statement_is_as_strong_as_its_weakest_check():
     assert status == "proved" and "scope 0" in scope and "scope 1" in scope
 
 
+def test_evidence_neither_supports_nor_weakens_a_claim():
+    assert lemma_status("holds", _results(("proved", "passed"), ("evidence", "passed")))[0] == "proved"
+    assert lemma_status("holds", _results(("evidence", "passed")))[0] == "evidence"
+    assert lemma_status("holds", _results(("proved", "passed"), ("evidence", "error")))[0] == "error"
+
+
 def test_an_erratum_is_confirmed_only_when_every_check_fails():
     assert lemma_status("erratum", _results(("holds", "counterexample")))[:2] == ("erratum-confirmed", True)
     assert lemma_status("erratum", _results(("holds", "counterexample"), ("holds", "passed")))[:2] == (
