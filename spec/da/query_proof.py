@@ -1,0 +1,117 @@
+"""General proof (every n, d and any number of pending updates) of DA (arXiv 2304.02207)
+section 4, Lemma 4.6 (Query, corrected Algorithm 4).
+
+State after the last Recompute: ``A0`` (n x n), ``V0`` (n x d), ``C = A0 V0``.  Pending key
+update ``t`` adds the rank-1 matrix ``delta_t u_t^T`` to ``A`` (for UpdateK, ``u_t = e_key``: column
+``key_t`` of ``A`` changes by ``delta_t``); pending value update ``s`` adds ``gamma_s w_s z_s^T`` to
+``V`` (for UpdateV, ``w_s = e_row``, ``z_s = e_col``).  The corrected Query returns
+
+    D_i^{-1} (C_ij + sum_t delta_t[i] (u_t^T V0)_j + sum_s gamma_s (A w_s)_i z_s[j])
+
+with the current ``A`` and ``D_i = (A 1)_i``; for unit vectors the two sums are the printed
+``sum_t delta_t[i] V0[key_t, j]`` and ``sum_{s: col_s = j} A[i, row_s] gamma_s``.  The lemma: this
+equals ``(D^{-1} A V)_ij`` for the current ``A`` and ``V = V0 + Delta_V``.
+
+Proof, entry ``(i, j)`` with symbolic ``n``, ``d``, ``i``, ``j`` (sympy ``IndexedBase``, ``Sum``
+over ``l = 0..n-1``), by two inductions, each with a machine-checked base and step:
+
+* keys, on the number ``k`` of pending key updates: ``C + sum_{t<k} delta_t (u_t^T V0) = A_k V0``;
+  the step adds one rank-1 update to ``A_k`` and one term to the sum;
+* values, on the number ``q`` of pending value updates: ``sum_{s<q} gamma_s (A w_s) z_s^T =
+  A Delta_V`` for the current ``A``, whatever order keys and values arrived in;
+* row sums: ``D_{k+1} = D_k + delta[i] (u^T 1)``, the row sums of ``A_{k+1}``;
+* the answer: with both invariants, the numerator is ``A_k (V0 + Delta_V)``, so the answer is
+  ``(D^{-1} A V)_ij``.
+
+The identities hold for any vectors ``u``, ``w``, ``z`` (unit vectors included).  Each step
+substitutes the induction hypothesis for the previous value; sympy proves the rest
+(``proofs_checks.engines.sympy_proof.is_zero``).  The proof covers the algebra of the lemma;
+``impl.dynamic.DynamicAttention``'s code is checked by the record's state-machine checks.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+import sympy
+
+from spec.registry import SympyProof
+
+Identity = tuple[str, Any, Any]
+
+
+def symbols() -> dict[str, Any]:
+    """Symbolic sizes, indices and matrices shared by the Query and Recompute proofs."""
+    n, d = sympy.symbols("n d", integer=True, positive=True)
+    i, j, l = sympy.symbols("i j l", integer=True, nonnegative=True)
+    names = ("A0", "V0", "A_k", "C", "u", "delta", "Delta_V", "w", "z")
+    s: dict[str, Any] = {"n": n, "d": d, "i": i, "j": j, "l": l}
+    s.update({x: sympy.IndexedBase(x) for x in names})
+    s["gamma"] = sympy.Symbol("gamma", real=True)
+
+    def row_sum(f: Any) -> Any:
+        """``sum_{l=0}^{n-1} f``: entry (i, j) of a product, or a row sum."""
+        return sympy.Sum(f, (l, 0, n - 1))
+
+    s["sum"] = row_sum
+    return s
+
+
+def key_updates(s: dict[str, Any]) -> Iterator[Identity]:
+    """Keys: ``C + K_k = A_k V0`` where ``K_k = sum_{t<k} delta_t (u_t^T V0)``."""
+    A0, V0, Ak, C, u, delta = (s[x] for x in ("A0", "V0", "A_k", "C", "u", "delta"))
+    i, j, l, S = s["i"], s["j"], s["l"], s["sum"]
+    # at Recompute, C = A0 V0 and no key update is pending (K_0 = 0)
+    yield ("keys, base k = 0: C + K_0 = A_0 V0", S(A0[i, l] * V0[l, j]) + 0, S(A0[i, l] * V0[l, j]))
+    # hypothesis: K_k = (A_k V0)_ij - C_ij
+    K_k = S(Ak[i, l] * V0[l, j]) - C[i, j]
+    yield ("keys, step k -> k + 1: C + K_k + delta[i] (u^T V0)_j = ((A_k + delta u^T) V0)_ij",
+           C[i, j] + K_k + delta[i] * S(u[l] * V0[l, j]), S((Ak[i, l] + delta[i] * u[l]) * V0[l, j]))
+
+
+def value_updates(s: dict[str, Any], A: Any) -> Iterator[Identity]:
+    """Values: ``sum_{s<q} gamma_s (A w_s)_i z_s[j] = (A Delta_V_q)_ij`` for the current ``A``."""
+    dV, w, z, gamma = s["Delta_V"], s["w"], s["z"], s["gamma"]
+    i, j, l, S = s["i"], s["j"], s["l"], s["sum"]
+    yield ("values, base q = 0: no pending value term = (A 0)_ij", sympy.Integer(0), S(A[i, l] * 0))
+    # hypothesis: T_q = (A Delta_V_q)_ij
+    T_q = S(A[i, l] * dV[l, j])
+    yield ("values, step q -> q + 1: T_q + gamma (A w)_i z[j] = (A (Delta_V + gamma w z^T))_ij",
+           T_q + gamma * S(A[i, l] * w[l]) * z[j], S(A[i, l] * (dV[l, j] + gamma * w[l] * z[j])))
+
+
+def row_sums(s: dict[str, Any]) -> Iterator[Identity]:
+    """``D_{k+1}[i] = D_k[i] + delta[i] (u^T 1)``: the row sums after a rank-1 key update."""
+    Ak, u, delta, i, l, S = s["A_k"], s["u"], s["delta"], s["i"], s["l"], s["sum"]
+    yield ("row sums: D_k[i] + delta[i] (u^T 1) = ((A_k + delta u^T) 1)_i",
+           S(Ak[i, l]) + delta[i] * S(u[l]), S(Ak[i, l] + delta[i] * u[l]))
+
+
+def answer(s: dict[str, Any], drop_key_term: bool = False) -> Identity:
+    """The corrected answer with both hypotheses substituted equals ``(D^{-1} A V)_ij``.
+
+    ``drop_key_term``: seed 000's Algorithm 4 as printed (line 9), ``D^{-1} (C + A Delta_V)``
+    without the pending key term (DA-4.6/v1)."""
+    A0, V0, Ak, dV = s["A0"], s["V0"], s["A_k"], s["Delta_V"]
+    i, j, l, S = s["i"], s["j"], s["l"], s["sum"]
+    C = S(A0[i, l] * V0[l, j])
+    K = 0 if drop_key_term else S(Ak[i, l] * V0[l, j]) - C  # hypothesis of the key induction
+    T = S(Ak[i, l] * dV[l, j])  # hypothesis of the value induction, A = A_k the current A
+    D = S(Ak[i, l])
+    return ("answer: D_i^{-1} (C + K + T) = (D^{-1} A (V0 + Delta_V))_ij",
+            (C + K + T) / D, S(Ak[i, l] * (V0[l, j] + dV[l, j])) / D)
+
+
+def identities(drop_key_term: bool = False) -> Iterator[Identity]:
+    s = symbols()
+    yield from key_updates(s)
+    yield from value_updates(s, s["A_k"])
+    yield from row_sums(s)
+    yield answer(s, drop_key_term)
+
+
+QUERY_GENERAL = SympyProof(
+    "rank-1 inductions over pending key and value updates, symbolic n, d, i, j", identities,
+    scope="all n, d >= 1, every entry (i, j), any number k of pending key updates and q of "
+          "pending value updates in any order (rank-1 updates delta u^T, gamma w z^T)",
+    general=True)
