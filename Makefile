@@ -6,18 +6,21 @@ STAMP := $(VENV)/.installed
 PROFILE ?= quick
 JOBS ?= 2
 
-.PHONY: report test venv clean bench
+.PHONY: report test lint venv clean bench
 
+# the checks need the verify extra (hypothesis, crosshair, z3, rich, matplotlib, jinja2, dask)
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,verify]'
 	touch $(STAMP)
 
 venv: $(STAMP)
 
+# the one command that rewrites the committed report (docs/report/); timings.json is the only
+# file of it that changes from run to run.  Other runs write to build/report/ (docs/usage.md).
 report: $(STAMP)
-	$(PY) -m proofs_checks run --profile $(PROFILE) --jobs $(JOBS) --out docs/report
+	$(PY) -m proofs_checks run --profile $(PROFILE) --jobs $(JOBS) --out $(if $(filter quick,$(PROFILE)),docs/report,build/report/$(PROFILE))
 
 REAL_STAMP := $(VENV)/.installed-real
 
@@ -33,8 +36,19 @@ bench: $(REAL_STAMP)
 test: $(STAMP)
 	HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q
 
+LINT_STAMP := $(VENV)/.installed-lint
+
+$(LINT_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[test,verify,lint]'
+	touch $(LINT_STAMP)
+
+# ruff over everything, mypy over impl/, spec/ and proofs_checks/ (configured in pyproject.toml)
+lint: $(LINT_STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m mypy
+
 clean:
-	rm -rf $(VENV) .hypothesis .pytest_cache
+	rm -rf $(VENV) .hypothesis .pytest_cache .mypy_cache .ruff_cache build
 
 # Mutation testing of impl/ with the spec checks as the killing suite (slow: tens of minutes;
 # never part of `make test`). Writes benchmarks/mutation_results.json, which the report shows.

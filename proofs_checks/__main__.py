@@ -1,63 +1,74 @@
-"""Command line: ``python -m proofs_checks run|list|show|replay|catalogue`` (DESIGN.md, proofs_checks)."""
+"""attention-proofs: check the statements of two attention papers and write the report.
+
+DA: van den Brand, Song, Zhou, Algorithm and Hardness for Dynamic Attention Maintenance in Large
+Language Models (arXiv 2304.02207).  AS: Alman, Song, Fast Attention Requires Bounded Entries
+(arXiv 2302.13214).  Every statement the code relies on is a record of the registry (spec/); each
+subcommand below has its own --help.  Exit codes: 0 as expected, 1 a statement not as expected (or
+an interrupted run), 2 a usage error, a missing report or a bad input file.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
-from typing import Any
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from proofs_checks import __version__
+from proofs_checks.cli_format import DefaultsFormatter
+from proofs_checks.report_store import (
+    COMMITTED,
+    SCRATCH,
+    default_out,
+    holds_complete_report,
+    is_complete,
+    previous_times,
+    profile_durations,
+)
 
-DEFAULT_OUT = Path("docs/report")
-#: the duration of the last complete run per profile, wherever its report went: a deep run into a
-#: scratch directory (`--out /tmp/deep`) still shows up in the next quick report's environment
-DURATIONS = Path(__file__).resolve().parent.parent / "docs" / "report" / "durations.json"
+EPILOG = """examples:
+  attention-proofs run                          every statement, quick profile, into build/report/quick
+  attention-proofs run --only DA-E7 AS-3.2      two statements, into build/report/partial
+  attention-proofs run --profile deep --jobs 2  the deep search, into build/report/deep
+  attention-proofs list --expect erratum --status erratum-confirmed
+  attention-proofs show DA-E7 --reproduce
+  attention-proofs show DA-E7 --export e7.py && python e7.py
+"""
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    from proofs_checks.progress import RunProgress
     from proofs_checks.report import write_report
     from proofs_checks.runner import run_all, select
     from proofs_checks.sections import extra_sections
 
-    console = Console(stderr=True)
+    partial = bool(args.only)
+    out = Path(args.out) if args.out else default_out(args.profile, partial)
+    if partial and holds_complete_report(out):
+        raise ValueError(f"{out} holds a complete report, which a partial run (--only) would replace; "
+                         f"write it elsewhere (--out DIR; the default is {default_out(args.profile, True)})")
     total = len(select(args.only))
-    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), TextColumn("{task.fields[last]}"), console=console,
-                  transient=False) as progress:
-        task = progress.add_task(f"checking ({args.profile})", total=total, last="")
-
-        def done(res: dict[str, Any]) -> None:
-            mark = "ok" if res["ok"] else "NOT AS EXPECTED"
-            progress.update(task, advance=1, last=f"{res['id']}: {res['status']} ({mark})")
-
-        report = run_all(args.profile, args.only, args.jobs, on_done=done, seed=args.seed,
-                         hints=_previous_times(Path(args.out) / "report.json"))
-    durations = DURATIONS if (DURATIONS.parents[2] / "pyproject.toml").exists() else Path(args.out) / "durations.json"
-    report["meta"]["profile_durations"] = _record_duration(durations, report, full=not args.only)
-    paths = write_report(report, Path(args.out), extra_sections(Path(args.out)))
+    where = f"the Dask scheduler at {args.scheduler}" if args.scheduler else f"{args.jobs} process(es)"
+    with RunProgress(total, f"checking ({args.profile}, {where})") as progress:
+        report = run_all(args.profile, args.only, args.jobs, on_done=progress.done, seed=args.seed,
+                         hints=previous_times(out), scheduler=args.scheduler)
+    if not is_complete(report) and holds_complete_report(out):
+        # an interrupted full run must not replace the complete report it was meant to refresh
+        out = default_out(args.profile, partial=True)
+        print(f"interrupted: the complete report in {args.out} is kept; this one goes to {out}",
+              file=sys.stderr)
+    report["meta"]["profile_durations"] = profile_durations(out, report)
+    paths = write_report(report, out, extra_sections())
     summary = report["summary"]
-    console.print(f"counts: {summary['counts']}; as expected: {summary['as_expected']}/{report['meta']['ran']}")
+    print(f"counts: {summary['counts']}; as expected: {summary['as_expected']}/{report['meta']['ran']}; "
+          f"{report['meta']['duration_s']:.0f} s")
     if summary["not_as_expected"]:
-        console.print(f"[red]not as expected: {', '.join(summary['not_as_expected'])}")
+        print(f"not as expected: {', '.join(summary['not_as_expected'])}")
     if not report["meta"]["complete"]:
-        console.print("[yellow]interrupted: the report holds what finished and is marked incomplete")
-    console.print("wrote " + ", ".join(str(p) for p in paths))
+        print("interrupted: the report holds what finished and is marked incomplete")
+    print("wrote " + ", ".join(str(p) for p in paths))
     return 0 if report["meta"]["complete"] and not summary["not_as_expected"] else 1
-
-
-def _cmd_list(args: argparse.Namespace) -> int:
-    from spec.registry import load_all
-
-    table = Table("id", "expect", "title", "source", "engines")
-    for lemma in load_all().values():
-        table.add_row(lemma.id, lemma.expect, lemma.title, lemma.source.cite(),
-                      ", ".join(sorted({c.engine for c in lemma.checks})))
-    Console().print(table)
-    return 0
 
 
 def _cmd_catalogue(args: argparse.Namespace) -> int:
@@ -67,7 +78,7 @@ def _cmd_catalogue(args: argparse.Namespace) -> int:
     if args.check:
         current = Path(args.out).read_text() if Path(args.out).exists() else ""
         if current != text:
-            print(f"{args.out} is out of date: run `python -m proofs_checks catalogue`", file=sys.stderr)
+            print(f"{args.out} is out of date: run `attention-proofs catalogue`", file=sys.stderr)
             return 1
         print(f"{args.out} is up to date")
         return 0
@@ -79,42 +90,6 @@ def _cmd_catalogue(args: argparse.Namespace) -> int:
     atomic_write(Path(args.out), text.encode())
     print(f"wrote {args.out}")
     return 0
-
-
-def _cmd_show(args: argparse.Namespace) -> int:
-    from proofs_checks.runner import reproduce_lemma
-    from spec.profiles import get_profile
-    from spec.registry import get
-
-    # statement text is printed verbatim: rich markup would eat "[ct_K - 1]" and the like
-    console = Console(markup=False, highlight=False)
-    lemma = get(args.id)
-    console.print(f"{lemma.id}: {lemma.title}  (expect: {lemma.expect})", style="bold")
-    console.print(lemma.statement)
-    if lemma.literal:
-        console.print(f"printed: {lemma.literal}")
-    if lemma.erratum:
-        console.print(f"severity: {lemma.erratum.severity}; root cause: {lemma.erratum.root_cause}")
-        for reading in lemma.erratum.readings:
-            console.print(f"reading tried: {reading}")
-    console.print(f"source: {lemma.source.cite()}")
-    report = _load_report(Path(args.report))
-    recorded = _recorded(report, lemma.id)
-    env = (report or {}).get("meta", {}).get("environment", {}) if recorded else {}
-    if recorded:
-        scope = f", scope: {recorded['scope']}" if recorded.get("scope") else ""
-        console.print(f"last report: {recorded['status']}{scope} (profile {env.get('profile', '?')}"
-                      + (f", seed {env['seed']}" if env.get("seed") is not None else "") + ")")
-        for check in recorded.get("checks", []):
-            if check.get("counterexample"):
-                console.print(f"counterexample of '{check['name']}':")
-                console.print(json.dumps(check["counterexample"], indent=1, default=str)[:4000])
-    if not args.reproduce:
-        return 0
-    name = env.get("profile") if env.get("profile") in ("quick", "deep") else "quick"
-    entry = reproduce_lemma(lemma, recorded, get_profile(name, env.get("seed")), say=console.print)
-    console.print(f"now: {entry['status']} ({'as expected' if entry['ok'] else 'NOT as expected'})")
-    return 0 if entry["ok"] else 1
 
 
 STRUCTURE_NAMES = ("DynamicAttention", "EagerAttention", "NaiveAttention", "PaperV1Attention",
@@ -151,75 +126,74 @@ def _cmd_replay(args: argparse.Namespace) -> int:
     return 0
 
 
-def _record_duration(path: Path, report: dict[str, Any], full: bool) -> dict[str, Any]:
-    """The last complete run of every statement, per profile (``docs/report/durations.json``):
-    a quick report also shows how long the deep profile took."""
-    from proofs_checks.report import atomic_write
-
-    try:
-        known = json.loads(path.read_text())
-    except (OSError, ValueError):
-        known = {}
-    meta = report["meta"]
-    env = meta["environment"]
-    if full and meta["complete"]:
-        known[env["profile"]] = {"duration_s": round(meta["duration_s"], 1), "finished": meta["finished"],
-                                 "statements": meta["ran"], "jobs": env["jobs"], "cpus": env["cpus"],
-                                 "seed": env.get("seed")}
-        atomic_write(path, (json.dumps(known, indent=1, sort_keys=True) + "\n").encode())
-    return known
+def _jobs(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"--jobs must be at least 1, not {value}")
+    return value
 
 
-def _previous_times(path: Path) -> dict[str, float]:
-    try:
-        return {l["id"]: float(l["seconds"]) for l in json.loads(path.read_text())["lemmas"]}
-    except (OSError, ValueError, KeyError, TypeError):
-        return {}
+def build_parser(prog: str = "attention-proofs") -> argparse.ArgumentParser:
+    from proofs_checks import cli_list, cli_show
 
-
-def _load_report(path: Path) -> dict[str, Any] | None:
-    if not path.exists():
-        return None
-    try:
-        return json.loads(path.read_text())
-    except (OSError, ValueError) as exc:
-        raise SystemExit(f"{path}: not a readable report.json ({exc})") from None
-
-
-def _recorded(report: dict[str, Any] | None, lemma_id: str) -> dict[str, Any] | None:
-    for item in (report or {}).get("lemmas", []):
-        if item.get("id") == lemma_id:
-            return item
-    return None
+    fmt = DefaultsFormatter
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__, epilog=EPILOG,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"attention-proofs {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    run = sub.add_parser(
+        "run", help="run the checks and write the report", formatter_class=fmt,
+        description="Run the checks of every statement (or of --only) and write report.json, "
+                    "report.md, report.html and timings.json. Only the full quick run that "
+                    f"`make report` performs (--out {COMMITTED.relative_to(COMMITTED.parents[1])}) "
+                    "rewrites the committed report; other runs write to a scratch directory under "
+                    f"{SCRATCH}/, and a partial run never replaces a complete report.")
+    run.add_argument("--profile", default="quick", choices=["quick", "deep"],
+                     help="quick: derandomized, two runs agree apart from timings.json; deep: much larger "
+                          "searches with a random (recorded) seed")
+    run.add_argument("--only", nargs="+", metavar="ID", help="statement ids to run (a partial report)")
+    run.add_argument("--out", default=None,
+                     help=f"report directory (default: {SCRATCH}/PROFILE for a full run, {SCRATCH}/partial "
+                          "for --only, relative to the current directory)")
+    run.add_argument("--jobs", type=_jobs, default=1, help="worker processes on this machine")
+    run.add_argument("--seed", type=int, default=None,
+                     help="Hypothesis seed for the deep profile (default: a random one, recorded)")
+    run.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                     help="address of a Dask distributed scheduler (tcp://host:8786): every statement "
+                          "becomes a task on its workers; --jobs is then not used")
+    cli_list.add_parser(sub)
+    cli_show.add_parser(sub)
+    rep = sub.add_parser("replay", help="replay an operation program file against a structure", formatter_class=fmt,
+                         description="Run an operation program (the counterexample format; "
+                                     "`show ID --export FILE.json` writes one) against a structure and "
+                                     "compare every answer with exact attention.")
+    rep.add_argument("program", help=".json file with Q, K, V, a and ops")
+    rep.add_argument("--structure", default="DynamicAttention", choices=STRUCTURE_NAMES,
+                     help="the structure to run the program on")
+    cat = sub.add_parser("catalogue", help="write the statement catalogue (docs/catalogue.md) from the registry",
+                         formatter_class=fmt)
+    cat.add_argument("--out", default="docs/catalogue.md", help="file to write ('-': standard output)")
+    cat.add_argument("--check", action="store_true", help="exit 1 if the file differs from the registry")
+    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m proofs_checks", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("run", help="run the checks and write the report")
-    run.add_argument("--profile", default="quick", choices=["quick", "deep"])
-    run.add_argument("--only", nargs="+", metavar="ID", help="statement ids to run")
-    run.add_argument("--out", default=str(DEFAULT_OUT), help="report directory")
-    run.add_argument("--jobs", type=int, default=1, help="parallel processes")
-    run.add_argument("--seed", type=int, default=None,
-                     help="Hypothesis seed for the deep profile (default: a random one, recorded)")
-    sub.add_parser("list", help="list the statements")
-    show = sub.add_parser("show", help="show one statement")
-    show.add_argument("id")
-    show.add_argument("--reproduce", action="store_true",
-                      help="re-run it on its recorded counterexample (or re-run its checks)")
-    show.add_argument("--report", default=str(DEFAULT_OUT / "report.json"))
-    rep = sub.add_parser("replay", help="replay an operation program file against a structure")
-    rep.add_argument("program", help=".json file with Q, K, V, a and ops (the counterexample format)")
-    rep.add_argument("--structure", default="DynamicAttention", choices=STRUCTURE_NAMES)
-    cat = sub.add_parser("catalogue", help="write the lemma catalogue (docs/catalogue.md) from the registry")
-    cat.add_argument("--out", default="docs/catalogue.md", help="file to write ('-': standard output)")
-    cat.add_argument("--check", action="store_true", help="exit 1 if the file differs from the registry")
-    args = parser.parse_args(argv)
-    commands = {"run": _cmd_run, "list": _cmd_list, "show": _cmd_show, "replay": _cmd_replay,
-                "catalogue": _cmd_catalogue}
+    from proofs_checks import cli_list, cli_show
+    from proofs_checks.report_store import ReportNotFound
+
+    prog = "attention-proofs" if Path(sys.argv[0]).name == "attention-proofs" else "python -m proofs_checks"
+    args = build_parser(prog).parse_args(argv)
+    commands = {"run": _cmd_run, "list": cli_list.cmd_list, "show": cli_show.cmd_show,
+                "replay": _cmd_replay, "catalogue": _cmd_catalogue}
     try:
         return commands[args.command](args)
+    except ReportNotFound as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        # the reader went away (`list | head`): nothing left to say, and nothing to flush to it
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - replaces the closed stream for good
+        return 0
     except (ValueError, FileNotFoundError, KeyError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

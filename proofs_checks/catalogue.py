@@ -28,11 +28,20 @@ def _anchor(lemma_id: str) -> str:
     return "s-" + "".join(c if c.isalnum() else "-" for c in lemma_id.lower())
 
 
+def engine_labels(lemma: Lemma) -> list[str]:
+    """The engines that discharge the statement's checks, as the report names them."""
+    from proofs_checks.engines import engine_for
+
+    return sorted({engine_for(c).label_for(c) for c in lemma.checks})
+
+
 def _engines(lemma: Lemma) -> str:
-    return ", ".join(sorted({c.engine for c in lemma.checks}))
+    return ", ".join(engine_labels(lemma))
 
 
 def render_catalogue() -> str:
+    from proofs_checks.engines import engine_for
+
     lemmas = list(load_all().values())
     lines = [
         "# Lemma catalogue",
@@ -45,7 +54,7 @@ def render_catalogue() -> str:
         "re-runs one.",
         "",
     ]
-    counts = Counter((l.paper, l.expect) for l in lemmas)
+    counts: Counter[tuple[str, str]] = Counter((lem.paper, lem.expect) for lem in lemmas)
     lines += ["| paper | statements | expected to hold | errata |", "|---|---|---|---|"]
     for paper in PAPERS:
         total = counts[(paper, "holds")] + counts[(paper, "erratum")]
@@ -53,26 +62,27 @@ def render_catalogue() -> str:
     lines += ["", "Seeds (the paper texts the sources cite):", ""]
     lines += [f"- seed {key}: {_cell(text)}" for key, text in SEEDS.items()]
     for paper, cite in PAPERS.items():
-        mine = [l for l in lemmas if l.paper == paper]
+        mine = [lem for lem in lemmas if lem.paper == paper]
         if not mine:
             continue
         lines += ["", f"## {paper}: {cite}", "",
                   "| id | title | source | expect | engines | checks |", "|---|---|---|---|---|---|"]
-        for l in mine:
-            lines.append(f"| [{_cell(l.id)}](#{_anchor(l.id)}) | {_cell(l.title)} | {_cell(l.source.cite())} "
-                         f"| {l.expect} | {_engines(l)} | {len(l.checks)} |")
+        for lem in mine:
+            lines.append(f"| [{_cell(lem.id)}](#{_anchor(lem.id)}) | {_cell(lem.title)} | {_cell(lem.source.cite())} "
+                         f"| {lem.expect} | {_engines(lem)} | {len(lem.checks)} |")
         lines += ["", f"### {paper} statements in full"]
-        for l in mine:
-            lines += ["", f'<a id="{_anchor(l.id)}"></a>', "", f"#### {_cell(l.id)}: {_cell(l.title)}", "",
-                      _cell(l.statement)]
-            if l.literal:
-                lines += ["", f"Printed: `{l.literal.replace('`', chr(39))}`"]
+        for lem in mine:
+            lines += ["", f'<a id="{_anchor(lem.id)}"></a>', "", f"#### {_cell(lem.id)}: {_cell(lem.title)}", "",
+                      _cell(lem.statement)]
+            if lem.literal:
+                lines += ["", f"Printed: `{lem.literal.replace('`', chr(39))}`"]
             rel = []
-            if l.corrected_by:
-                rel.append(f"corrected by [{_cell(l.corrected_by)}](#{_anchor(l.corrected_by)})")
-            if l.corrects:
-                rel.append(f"corrects [{_cell(l.corrects)}](#{_anchor(l.corrects)})")
-            lines += ["", f"Source: {_cell(l.source.cite())}. Expect: {l.expect}"
+            if lem.corrected_by:
+                rel.append(f"corrected by [{_cell(lem.corrected_by)}](#{_anchor(lem.corrected_by)})")
+            if lem.corrects:
+                rel.append(f"corrects [{_cell(lem.corrects)}](#{_anchor(lem.corrects)})")
+            lines += ["", f"Source: {_cell(lem.source.cite())}. Expect: {lem.expect}"
                       + (f"; {'; '.join(rel)}" if rel else "") + "."]
-            lines += ["", "Checks: " + "; ".join(f"{c.engine}: {_cell(c.name)}" for c in l.checks) + "."]
+            checks = "; ".join(f"{engine_for(c).label_for(c)}: {_cell(c.name)}" for c in lem.checks)
+            lines += ["", f"Checks: {checks}."]
     return "\n".join(lines) + "\n"

@@ -10,8 +10,10 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-STATUS_COLOURS = {"proved": "#1b7837", "holds": "#5aae61", "erratum-confirmed": "#e08214",
-                  "refuted": "#b2182b", "error": "#762a83", "partly-confirmed": "#fdb863"}
+#: the same colours as the status badges of report.html
+STATUS_COLOURS = {"proved": "#1b7837", "proved-bounded": "#2f8f4a", "certified": "#4d9f5c",
+                  "holds": "#5aae61", "evidence": "#7a7a7a", "erratum-confirmed": "#e08214",
+                  "partly-confirmed": "#b35806", "refuted": "#b2182b", "error": "#762a83"}
 
 
 def _png(fig: Any) -> bytes:

@@ -1,13 +1,16 @@
-"""Write report.json, report.md and report.html (with its images) into a directory.
+"""Write report.json, report.md and report.html (with its images) and timings.json into a
+directory.
 
+The first three hold only what two runs of the same code agree on, on any machine; timings,
+the machine and CrossHair's run-dependent output go to timings.json (:mod:`proofs_checks.volatile`).
 Every file is written to a temporary name in the same directory and renamed into place, so an
 interrupted run never leaves a half-written report.  The html is self-contained (images embedded
-as data URIs) and autoescaped; the markdown links the same images from ``img/``.
+as data URIs), autoescaped, with every statement's section collapsed; the markdown links the same
+images from ``img/``.
 """
 
 from __future__ import annotations
 
-import ast
 import base64
 import json
 import os
@@ -19,10 +22,11 @@ from typing import Any
 import jinja2
 
 from proofs_checks import plots
-from proofs_checks.runner import TIMING_FIELDS
+from proofs_checks.coverage import crosshair_section
+from proofs_checks.formatting import json_block, math_text, number, paper_source
+from proofs_checks.volatile import split
 
 TEMPLATES = Path(__file__).parent / "templates"
-ROOT = Path(__file__).resolve().parent.parent
 
 #: evidence keys rendered elsewhere (tables, plots, summary) or too long for the setup column
 _EVIDENCE_SKIP = {"tables", "plots", "summary", "command", "crosshair_verdicts", "paths_explored"}
@@ -45,13 +49,9 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
-def strip_timing(obj: Any) -> Any:
-    """The report without wall-clock fields (two ``quick`` runs agree on the rest)."""
-    if isinstance(obj, dict):
-        return {k: strip_timing(v) for k, v in obj.items() if k not in TIMING_FIELDS}
-    if isinstance(obj, list):
-        return [strip_timing(v) for v in obj]
-    return obj
+def strip_timing(report: dict[str, Any]) -> dict[str, Any]:
+    """The committed part of a report: two ``quick`` runs of the same code agree on it."""
+    return split(report)[0]
 
 
 def _md_text(value: Any) -> str:
@@ -92,83 +92,12 @@ def _setup(evidence: dict[str, Any]) -> str:
         if isinstance(value, list):
             if len(value) > 8 or any(isinstance(v, (list, dict)) for v in value):
                 continue
-            value = ",".join(str(v) for v in value)
-        text = str(value)
+            value = ",".join(number(v) for v in value)
+        text = number(value)
         if len(text) > 60:
             continue
         items.append(f"{key}={text}")
     return "; ".join(items)
-
-
-def contracted_kernels() -> dict[str, list[str]]:
-    """Every pure-Python kernel with a PEP 316 postcondition under ``spec/`` (``*/kernels.py``),
-    as dotted name -> [] (filled with the statements that check it by :func:`crosshair_section`)."""
-    found: dict[str, list[str]] = {}
-    for path in sorted((ROOT / "spec").rglob("kernels.py")):
-        module = ".".join(path.relative_to(ROOT).with_suffix("").parts)
-        for node in ast.parse(path.read_text()).body:
-            if isinstance(node, ast.FunctionDef) and "post:" in (ast.get_docstring(node) or ""):
-                found[f"{module}.{node.name}"] = []
-    return found
-
-
-def crosshair_section(report: dict[str, Any]) -> dict[str, Any]:
-    """The CrossHair coverage table: every Crosshair check, and every contracted kernel."""
-    kernels = contracted_kernels()
-    rows = []
-    for lemma in report["lemmas"]:
-        for check in lemma["checks"]:
-            if check["engine"] != "crosshair":
-                continue
-            ev = check.get("evidence", {})
-            target = ev.get("target", "")
-            kernels.setdefault(target, []).append(lemma["id"])
-            verdicts = ev.get("crosshair_verdicts") or []
-            if check["status"] == "counterexample":
-                verdict = "counterexample: " + str((check.get("counterexample") or {}).get("values", {}).get("call", ""))
-            elif check["status"] == "passed":
-                exhausted = verdicts and all(v.startswith("Confirmed over all paths") for v in verdicts)
-                verdict = "confirmed over all paths" if exhausted else "no counterexample (budget spent)"
-            else:
-                verdict = f"{check['status']}: {check.get('detail', '')[:200]}"
-            paths = ev.get("paths_explored")
-            rows.append([lemma["id"], check["name"], target, ev.get("expect", ""), verdict,
-                         "as expected" if (check["status"] == "counterexample") == (ev.get("expect") == "counterexample")
-                         and check["status"] != "error" else "NOT as expected",
-                         f"{ev.get('per_condition_timeout_s', '')} s", f"{check['seconds']:.1f}",
-                         "not available" if paths is None else paths])
-    from spec.registry import load_all
-
-    registered = {c.target for l in load_all().values() for c in l.checks if c.engine == "crosshair"}
-    missing = sorted(k for k in kernels if k not in registered)
-    not_run = sorted(k for k, ids in kernels.items() if not ids and k in registered)
-    summary = (f"{len(rows)} CrossHair checks on the pure-Python kernels with PEP 316 contracts "
-               "(spec/*/kernels.py). The command crosshair check --report_all -v runs each with the profile's "
-               "per-condition budget (CPU seconds); a kernel of a printed claim is expected to yield a "
-               "counterexample, a corrected one none. 'No counterexample' is a bounded symbolic search, "
-               "not a proof; 'confirmed over all paths' means CrossHair exhausted every path. Paths "
-               "explored is CrossHair's iteration count summed over the conditions (from its -v log). "
-               + ("Every contracted kernel has a check in the registry." if not missing else
-                  "Contracted kernels without a check: " + ", ".join(missing) + ".")
-               + (" Not run in this (partial) report: " + ", ".join(not_run) + "." if not_run else ""))
-    return {"id": "crosshair", "title": "CrossHair coverage", "summary": summary,
-            "tables": [{"title": "CrossHair checks",
-                        "columns": ["statement", "check", "target", "expect", "verdict", "outcome",
-                                    "budget per condition", "time (s)", "paths explored"],
-                        "rows": rows}] if rows else []}
-
-
-def _json_block(value: Any, indent: int = 0) -> str:
-    """JSON, indented, with short lists (vectors, small matrices, operations) on one line."""
-    flat = json.dumps(value, sort_keys=True, default=str)
-    pad = "  " * (indent + 1)
-    if len(flat) + 2 * indent <= 100 or not isinstance(value, (dict, list)) or not value:
-        return flat
-    if isinstance(value, dict):
-        items = [f"{pad}{json.dumps(str(k))}: {_json_block(v, indent + 1)}" for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))]
-        return "{\n" + ",\n".join(items) + "\n" + "  " * indent + "}"
-    items = [f"{pad}{_json_block(v, indent + 1)}" for v in value]
-    return "[\n" + ",\n".join(items) + "\n" + "  " * indent + "]"
 
 
 def collect_figures(report: dict[str, Any], extra: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -188,37 +117,72 @@ def collect_figures(report: dict[str, Any], extra: list[dict[str, Any]]) -> list
     return figures
 
 
-def write_report(report: dict[str, Any], out: Path, extra_sections: list[dict[str, Any]] | None = None) -> list[Path]:
-    """Write the three report files (and img/*.png); return their paths."""
-    out = Path(out)
-    extra = extra_sections or []
-    figures = collect_figures(report, extra)
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=jinja2.select_autoescape(["html", "j2"]),
-                             trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
-    env.filters["json"] = _json_block
-    env.filters["md"] = _md_cell
-    env.filters["b64"] = lambda data: base64.b64encode(data).decode("ascii")
-    env.filters["mdtext"] = _md_text
-    env.filters["mdcode"] = _md_code
-    env.filters["anchor"] = _gh_anchor
-    env.filters["setup"] = _setup
-    errata = [l for l in report["lemmas"] if l["expect"] == "erratum"]
-    if any(c["engine"] == "crosshair" for l in report["lemmas"] for c in l["checks"]):
+SEVERITY_ORDER = ("error", "inconsistency", "slip", "typo", "unclassified")
+
+
+def errata_rows(lemmas: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The erratum records, most serious first, each root cause's errata together."""
+    def key(lemma: dict[str, Any]) -> tuple[int, str, str]:
+        severity = lemma.get("severity") or "unclassified"
+        rank = SEVERITY_ORDER.index(severity) if severity in SEVERITY_ORDER else len(SEVERITY_ORDER)
+        return rank, str(lemma.get("root_cause") or ""), lemma["id"]
+
+    return sorted((lem for lem in lemmas if lem["expect"] == "erratum"), key=key)
+
+
+def severity_counts(report: dict[str, Any]) -> list[tuple[str, int]]:
+    """Root causes per severity, most serious first ("unclassified" only when there are some)."""
+    by = (report["summary"].get("errata") or {}).get("by_severity", {})
+    return [(sev, int(by.get(sev, 0))) for sev in SEVERITY_ORDER if sev != "unclassified" or by.get(sev)]
+
+
+def _environment(loader_env: jinja2.Environment) -> None:
+    loader_env.filters.update({
+        "json": json_block, "md": _md_cell, "mdtext": _md_text, "mdcode": _md_code,
+        "anchor": _gh_anchor, "setup": _setup, "math": math_text, "num": number,
+        "source": paper_source,
+        "b64": lambda data: base64.b64encode(data).decode("ascii")})
+
+
+def render(report: dict[str, Any], extra: list[dict[str, Any]], figures: list[dict[str, Any]]) -> tuple[str, str]:
+    """(html, markdown) of the committed part of a report."""
+    if any(c["engine"] == "crosshair" for lem in report["lemmas"] for c in lem["checks"]):
         extra = extra + [crosshair_section(report)]
-    context = {"report": report, "meta": report["meta"], "lemmas": report["lemmas"], "errata": errata,
-               "figures": figures, "extra": extra,
+    context = {"report": report, "meta": report["meta"], "lemmas": report["lemmas"],
+               "errata": errata_rows(report["lemmas"]), "figures": figures, "extra": extra,
+               "severity_counts": severity_counts(report),
                "figures_for": lambda anchor: [f for f in figures if f["anchor"] == anchor]}
-    html = env.get_template("report.html.j2").render(**context)
-    md_env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=False,
-                                trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
-    md_env.filters.update(env.filters)
-    md = md_env.get_template("report.md.txt").render(**context)
-    paths = []
+    loader = jinja2.FileSystemLoader(TEMPLATES)
+    html_env = jinja2.Environment(loader=loader, autoescape=jinja2.select_autoescape(["html", "j2"]),
+                                  trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+    md_env = jinja2.Environment(loader=loader, autoescape=False, trim_blocks=True, lstrip_blocks=True,
+                                undefined=jinja2.StrictUndefined)
+    _environment(html_env)
+    _environment(md_env)
+    return (html_env.get_template("report.html.j2").render(**context),
+            md_env.get_template("report.md.txt").render(**context))
+
+
+def write_report(report: dict[str, Any], out: Path, extra_sections: list[dict[str, Any]] | None = None) -> list[Path]:
+    """Write report.json, report.md, report.html (and img/*.png) from the part of ``report`` that
+    does not depend on the machine or the clock, and timings.json from the rest; return the
+    paths of the four files."""
+    out = Path(out)
+    stable, volatile = split(report)
+    extra = extra_sections or []
+    figures = collect_figures(stable, extra)
+    html, md = render(stable, extra, figures)
     for fig in figures:
-        path = out / "img" / fig["name"]
-        atomic_write(path, fig["png"])
-    for name, data in (("report.json", json.dumps(report, indent=1, sort_keys=True, default=str).encode()),
-                       ("report.md", md.encode()), ("report.html", html.encode())):
-        atomic_write(out / name, data)
+        atomic_write(out / "img" / fig["name"], fig["png"])
+    # a figure an earlier run drew and this one did not is not part of this report
+    for old in (out / "img").glob("*.png"):
+        if old.name not in {fig["name"] for fig in figures}:
+            old.unlink()
+    paths = []
+    for name, data in (("report.json", stable), ("timings.json", volatile)):
+        atomic_write(out / name, (json.dumps(data, indent=1, sort_keys=True, default=str) + "\n").encode())
+        paths.append(out / name)
+    for name, text in (("report.md", md), ("report.html", html)):
+        atomic_write(out / name, text.encode())
         paths.append(out / name)
     return paths

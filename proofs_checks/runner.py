@@ -17,12 +17,13 @@ from spec.profiles import Profile, get_profile
 from spec.registry import SEEDS, Lemma, load_all
 
 #: fields that hold wall-clock figures or depend on them (CrossHair's budget is CPU time, so the
-#: number of paths it explores varies); everything else is deterministic under "quick"
+#: number of paths it explores varies); everything else is deterministic under "quick".  They go
+#: to timings.json, never to the committed report (proofs_checks.volatile)
 TIMING_FIELDS = ("seconds", "started", "finished", "duration_s", "paths_explored",
                  "crosshair_verdicts", "profile_durations")
 
 PACKAGES = ("numpy", "sympy", "mpmath", "hypothesis", "crosshair-tool", "hypothesis-crosshair",
-            "rich", "matplotlib", "jinja2", "z3-solver")
+            "rich", "matplotlib", "jinja2", "z3-solver", "dask", "distributed")
 
 
 def reproduce_command(lemma_id: str) -> str:
@@ -111,7 +112,11 @@ def _worker_init() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def environment(profile: Profile, jobs: int) -> dict[str, Any]:
+def environment(profile: Profile, jobs: int, scheduler: str | None = None) -> dict[str, Any]:
+    """The run's settings (profile, budgets, paper texts, code version) and the machine's
+    (python, packages, CPUs, processes: proofs_checks.volatile.MACHINE_FIELDS)."""
+    from proofs_checks import __version__
+
     versions = {}
     for name in PACKAGES:
         try:
@@ -122,6 +127,7 @@ def environment(profile: Profile, jobs: int) -> dict[str, Any]:
             "machine": platform.machine(), "cpus": os.cpu_count(), "packages": versions,
             "profile": profile.name, "derandomized": profile.derandomize,
             "seed": profile.seed, "paper_seeds": dict(SEEDS), "jobs": jobs,
+            "scheduler": scheduler, "version": __version__,
             "hypothesis_examples": profile.examples, "machine_runs": profile.machine_runs,
             "machine_steps": profile.machine_steps}
 
@@ -160,13 +166,17 @@ def select(only: Iterable[str] | None) -> list[Lemma]:
 
 def run_all(profile_name: str = "quick", only: Iterable[str] | None = None, jobs: int = 1,
             on_done: Callable[[dict[str, Any]], None] | None = None,
-            seed: int | None = None, hints: dict[str, float] | None = None) -> dict[str, Any]:
+            seed: int | None = None, hints: dict[str, float] | None = None,
+            scheduler: str | None = None) -> dict[str, Any]:
     """Run the selected statements; a KeyboardInterrupt returns what finished, marked incomplete.
 
     ``hints`` (statement id -> seconds of an earlier run) orders the parallel work, slowest first.
 
     ``seed`` fixes the Hypothesis seed of a non-derandomized profile (``deep``); without it a
     random one is drawn, and either way it is recorded in ``meta.environment.seed``.
+
+    ``scheduler``: the address of a Dask distributed scheduler; each statement is then a task on
+    its cluster (proofs_checks.distributed) and ``jobs`` is not used.
     """
     profile = get_profile(profile_name, seed)
     lemmas = select(only)
@@ -174,22 +184,29 @@ def run_all(profile_name: str = "quick", only: Iterable[str] | None = None, jobs
     t0 = time.perf_counter()
     results: dict[str, dict[str, Any]] = {}
     complete = True
+    # slowest first (by a previous run's times, when given) keeps every process busy
+    todo = sorted(((lemma.id, profile.name, profile.seed) for lemma in lemmas),
+                  key=lambda job: -(hints or {}).get(job[0], 0.0))
+
+    def finished(res: dict[str, Any]) -> None:
+        results[res["id"]] = res
+        if on_done:
+            on_done(res)
+
     try:
-        if jobs <= 1:
+        if scheduler:
+            from proofs_checks.distributed import run_on_cluster
+
+            for res in run_on_cluster(scheduler, todo):
+                finished(res)
+        elif jobs <= 1:
             for lemma in lemmas:
-                results[lemma.id] = run_lemma(lemma, profile)
-                if on_done:
-                    on_done(results[lemma.id])
+                finished(run_lemma(lemma, profile))
         else:
             pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_worker_init)
             try:
-                # slowest first (by a previous run's times, when given) keeps every process busy
-                todo = sorted(((lemma.id, profile.name, profile.seed) for lemma in lemmas),
-                              key=lambda job: -(hints or {}).get(job[0], 0.0))
                 for res in pool.imap_unordered(_run_job, todo):
-                    results[res["id"]] = res
-                    if on_done:
-                        on_done(res)
+                    finished(res)
                 pool.close()
             except BaseException:
                 pool.terminate()
@@ -206,7 +223,9 @@ def run_all(profile_name: str = "quick", only: Iterable[str] | None = None, jobs
         "meta": {"started": started, "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                  "duration_s": time.perf_counter() - t0, "complete": complete,
                  "selected": len(lemmas), "ran": len(ordered),
-                 "environment": environment(profile, jobs)},
+                 # None: every statement of the registry was selected (a full run)
+                 "only": [lemma.id for lemma in lemmas] if only else None,
+                 "environment": environment(profile, jobs, scheduler)},
         "summary": {"counts": dict(sorted(counts.items())),
                     "as_expected": sum(r["ok"] for r in ordered),
                     "not_as_expected": [r["id"] for r in ordered if not r["ok"]],

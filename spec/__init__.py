@@ -1,4 +1,4 @@
-"""WHAT must hold: one record per paper statement, with executable predicates (DESIGN.md)."""
+"""WHAT must hold: one record per paper statement, with executable predicates (docs/architecture.md)."""
 
 from spec.registry import (
     Counterexample,

@@ -1,6 +1,8 @@
-"""The report as a reader sees it: summary first, every statement, images embedded, nothing
-unescaped (html parsed, and a headless Chromium screenshot when chromium is installed), markdown
-tables intact, the CrossHair coverage section, an interrupted run, the catalogue up to date."""
+"""The report as a reader sees it: summary and errata first, statement sections collapsed, the
+verdict vocabulary (scope, severity, root cause, readings), formulas in Unicode, numbers at a
+readable precision, sources by arXiv id, every statement, images embedded, nothing unescaped (html
+parsed, and a headless Chromium screenshot when chromium is installed), markdown tables intact,
+the CrossHair coverage section, an interrupted run, the catalogue up to date."""
 
 import base64
 import copy
@@ -20,14 +22,15 @@ from pathlib import Path
 import pytest
 
 from proofs_checks.catalogue import render_catalogue
-from proofs_checks.report import contracted_kernels, crosshair_section, write_report
+from proofs_checks.coverage import contracted_kernels, crosshair_section
+from proofs_checks.report import write_report
 from proofs_checks.runner import run_all
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = "<script>alert('x')</script> & </table> | `tick` *star* _under_ [link](javascript:x)"
 ALLOWED_TAGS = {"html", "head", "meta", "title", "style", "body", "h1", "h2", "h3", "p", "b", "i",
                 "code", "pre", "span", "table", "tr", "th", "td", "a", "img", "nav", "figure",
-                "figcaption", "details", "summary", "br", "div"}
+                "figcaption", "details", "summary", "br", "div", "dl", "dt", "dd", "ol", "li"}
 
 
 class Page(HTMLParser):
@@ -72,8 +75,9 @@ def hostile_copy(report):
     interrupted-run flag left as it was."""
     rep = copy.deepcopy(report)
     for lemma in rep["lemmas"]:
-        for key in ("title", "statement", "literal", "notes"):
+        for key in ("title", "statement", "literal", "notes", "scope", "root_cause"):
             lemma[key] = HOSTILE
+        lemma["readings"] = [HOSTILE]
         lemma["source"]["section"] = HOSTILE
         for check in lemma["checks"]:
             check["name"] = HOSTILE
@@ -84,7 +88,7 @@ def hostile_copy(report):
                 check["counterexample"]["message"] = HOSTILE
     rep["lemmas"][0]["checks"].append({
         "engine": "crosshair", "name": HOSTILE, "status": "passed", "examples": 0, "seconds": 1.0,
-        "proof": False, "counterexample": None, "detail": HOSTILE, "seed": None,
+        "grade": "holds", "scope": "", "counterexample": None, "detail": HOSTILE, "seed": None,
         "evidence": {"target": "spec.da.kernels.query_numerator", "expect": "verified",
                      "per_condition_timeout_s": 5, "paths_explored": 42, "conditions": 1,
                      "crosshair_verdicts": ["Not confirmed."]}})
@@ -111,7 +115,7 @@ def test_html_reads_as_a_report_and_escapes_everything(report, tmp_path):
     assert not any(link.startswith("javascript") for link in page.links)
     # summary first: the first section, and its table lists every statement before anything else
     assert page.h2[0] == "Summary" and page.ids[0] == "summary"
-    ids = [l["id"] for l in rep["lemmas"]]
+    ids = [lem["id"] for lem in rep["lemmas"]]
     first_lemma = min(page.ids.index(i) for i in ids)
     assert page.ids.index("errata") < first_lemma
     assert [link[1:] for link in page.links if link[1:] in ids][: len(ids)] == ids
@@ -133,7 +137,7 @@ def test_markdown_tables_stay_intact(report, tmp_path):
     assert "<script" not in prose and "&lt;script&gt;" in prose   # code spans show it literally
     assert not re.search(r"(?<!\\)\]\(javascript", prose)   # an escaped \] makes no link
     lines = md.splitlines()
-    start = lines.index("| id | title | expect | status | engines | examples | time (s) |")
+    start = lines.index("| id | title | expect | status | scope | engines | examples |")
     rows = lines[start + 2: start + 2 + len(rep["lemmas"])]
     for row in rows:  # a | in a title is escaped: every row keeps its 7 cells
         cells = [c for c in row.replace("\\|", "").split("|")[1:-1]]
@@ -146,12 +150,71 @@ def test_markdown_tables_stay_intact(report, tmp_path):
 def test_crosshair_section_lists_every_check_and_kernel(report):
     section = crosshair_section(hostile_copy(report))
     rows = section["tables"][0]["rows"]
-    assert rows[0][2] == "spec.da.kernels.query_numerator" and rows[0][-1] == 42
-    assert rows[0][4] == "no counterexample (budget spent)" and rows[0][5] == "as expected"
+    assert rows[0][2] == "spec.da.kernels.query_numerator"
+    assert rows[0][4] == "no counterexample within the budget" and rows[0][5] == "as expected"
+    # found in any module of spec/, by the post: lines of their docstrings
     kernels = contracted_kernels()
     assert "spec.da.kernels.query_numerator" in kernels and len(kernels) >= 2
     # every contracted kernel is the target of some Crosshair check of the registry
     assert "without a check" not in section["summary"], section["summary"]
+
+
+def vocabulary_copy(report):
+    """The report with the new verdict fields filled in: a scope on the proof, and severities,
+    root causes and readings on the errata (the erratum with the mildest severity first)."""
+    rep = copy.deepcopy(report)
+    by_id = {lem["id"]: lem for lem in rep["lemmas"]}
+    by_id["DA-2.1"]["scope"] = "all n, d, k >= 1"
+    by_id["DA-4.1/v1"].update(severity="error", root_cause="da-list-d-base", readings=["r^{-1} <= 2"])
+    by_id["AS-4.7-2b/literal"].update(severity="typo", root_cause="as-tau", readings=["one reading"])
+    rep["summary"]["errata"] = {"root_causes": [], "errata": 2,
+                                "by_severity": {"error": 1, "inconsistency": 0, "slip": 0, "typo": 1,
+                                                "unclassified": 0}}
+    rep["lemmas"] = [by_id["AS-4.7-2b/literal"]] + [lem for lem in rep["lemmas"] if lem["id"] != "AS-4.7-2b/literal"]
+    rep["lemmas"][0]["checks"][0].setdefault("evidence", {})["tables"] = [
+        {"title": "precision", "columns": ["x", "y"], "rows": [[0.30000000000000004, 2.220446049250313e-16]]}]
+    return rep
+
+
+def test_verdict_vocabulary_is_rendered(report, tmp_path):
+    write_report(vocabulary_copy(report), tmp_path)
+    html = (tmp_path / "report.html").read_text()
+    md = (tmp_path / "report.md").read_text()
+    page = Page()
+    page.feed(html)
+    text = "".join(page.text)
+    # the summary: a scope column, the new statuses in the legend, root causes counted by severity
+    assert "<th>scope</th>" in html and "all n, d, k &gt;= 1" in html
+    for word in ("proved-bounded", "certified", "evidence", "partly-confirmed"):
+        assert word in text
+    assert "2 confirmed errata from 0 root causes" in text and "unclassified" not in text.split("Status:")[0]
+    # the errata table: most serious first, with severity and root cause
+    errata = html[html.index('id="errata"'):html.index('id="statements"')]
+    assert errata.index("DA-4.1/v1") < errata.index("AS-4.7-2b/literal")
+    assert "da-list-d-base" in errata and "<th>severity</th>" in errata
+    # each section: scope, severity, root cause, readings (formulas in Unicode)
+    assert "<dt>scope</dt>" in html and "<dt>root cause</dt>" in html and "r⁻¹ ≤ 2" in html
+    assert "| error | da-list-d-base |" in md and "Readings tried" in md
+    # numbers at a readable precision in html and md; the json keeps them whole
+    assert "0.3</td>" in html and "2.22e-16" in html and "0.30000000000000004" not in html
+    assert "| 0.3 | 2.22e-16 |" in md
+    assert 0.30000000000000004 in json.loads((tmp_path / "report.json").read_text())["lemmas"][0]["checks"][0][
+        "evidence"]["tables"][0]["rows"][0]
+    # sources by paper and arXiv id; the seed file only in the environment
+    assert "DA (arXiv 2304.02207v1)" in html and "AS (arXiv 2302.13214)" in html
+    env = html[html.index('id="environment"'):]
+    assert "4e7b817df02fb852" in env and "4e7b817df02fb852" not in html[:html.index('id="environment"')]
+    # statement sections collapse; the summary and errata are never inside one
+    assert html.count('<details class="lemma"') == len(report["lemmas"]) and "<details class=\"lemma\" open" not in html
+    assert html.index('id="summary"') < html.index('<details class="lemma"')
+
+
+def test_contracted_kernels_are_found_in_any_spec_module(tmp_path):
+    (tmp_path / "spec" / "deep").mkdir(parents=True)
+    (tmp_path / "spec" / "deep" / "anything.py").write_text(
+        'def f(x: int) -> int:\n    """Double.\n\n    post: _ == 2 * x\n    """\n    return 2 * x\n\n'
+        'def g(x: int) -> int:\n    """No contract; mentions post: in prose only."""\n    return x\n')
+    assert contracted_kernels(tmp_path) == ["spec.deep.anything.f"]
 
 
 def test_interrupted_run_writes_what_finished(tmp_path):
@@ -197,7 +260,9 @@ def test_ctrl_c_stops_promptly_and_marks_the_report_incomplete(tmp_path, jobs):
                             # inherits SIGINT ignored, and Python keeps an ignored SIGINT ignored
                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
-        assert proc.stdout.readline().strip() == "sleeping"
+        # the progress lines of a run without a terminal come first
+        lines = [proc.stdout.readline().strip() for _ in range(3)]
+        assert "sleeping" in lines, lines
         if jobs == 1:
             time.sleep(0.5)   # DA-2.1 ran first and finished before the sleeper started
         else:
@@ -210,7 +275,7 @@ def test_ctrl_c_stops_promptly_and_marks_the_report_incomplete(tmp_path, jobs):
     assert code == 1
     data = json.loads((out / "report.json").read_text())
     assert data["meta"]["complete"] is False
-    assert [l["id"] for l in data["lemmas"]] == ["DA-2.1"]
+    assert [lem["id"] for lem in data["lemmas"]] == ["DA-2.1"]
     assert "Incomplete run" in (out / "report.html").read_text()
 
 
@@ -222,43 +287,58 @@ def test_catalogue_is_up_to_date():
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 
 
+def _chromium(*args, profile_dir, timeout=120):
+    return subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                           "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                           "--disable-sync", f"--user-data-dir={profile_dir}", *args],
+                          capture_output=True, text=True, timeout=timeout, check=False)
+
+
+PROBE = """<script>window.addEventListener('load', () => {
+  const doc = document.documentElement;
+  const ids = [...document.querySelectorAll('.id a, span.id, a.id')];
+  const wrapped = ids.filter(e => e.getClientRects().length > 1).map(e => e.textContent);
+  const open = document.querySelectorAll('details.lemma[open]').length;
+  const top = id => document.getElementById(id).getBoundingClientRect().top;
+  const first = document.querySelector('details.lemma').getBoundingClientRect().top;
+  const p = document.createElement('pre'); p.id = 'probe';
+  p.textContent = 'PROBE ' + JSON.stringify({width: doc.scrollWidth, client: doc.clientWidth, ids: ids.length,
+    wrapped: wrapped, open: open, order: top('summary') < top('errata') && top('errata') < first});
+  document.body.appendChild(p);
+});</script></body>"""
+
+
 @pytest.mark.skipif(CHROMIUM is None, reason="no chromium on this machine (apt-get install chromium)")
 def test_headless_chromium_screenshot(report, tmp_path):
-    """The page renders in a real browser: the top of the screenshot shows the summary's status
-    badges (their colours) and the page is not blank."""
+    """The page in a real browser: the summary's status badges at the top, summary then errata
+    then the statements, every statement collapsed, no id wrapped mid-word and nothing wider than
+    the window (at 1280 and at 900 pixels)."""
     import matplotlib.image as mpimg
     import numpy as np
 
-    write_report(hostile_copy(report), tmp_path / "r", EXTRA)
+    write_report(vocabulary_copy(hostile_copy(report)), tmp_path / "r", EXTRA)
     shot = tmp_path / "shot.png"
     profile_dir = tempfile.mkdtemp(dir=tmp_path)
-    subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                    "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                    "--disable-sync", f"--user-data-dir={profile_dir}", f"--screenshot={shot}",
-                    "--window-size=1280,1400", (tmp_path / "r" / "report.html").as_uri()],
-                   capture_output=True, timeout=120, check=False)
+    _chromium(f"--screenshot={shot}", "--window-size=1280,1400", (tmp_path / "r" / "report.html").as_uri(),
+              profile_dir=profile_dir)
     if not shot.exists():
         pytest.skip("chromium did not write a screenshot here")
-    # nothing wider than the window: a table of long numbers must wrap, not widen the page
     html = (tmp_path / "r" / "report.html").read_text()
     probe = tmp_path / "r" / "probe.html"
-    probe.write_text(html.replace("</body>", "<script>window.addEventListener('load', () => {"
-                                  "const p = document.createElement('pre'); p.id = 'probe';"
-                                  "p.textContent = 'WIDTH ' + document.documentElement.scrollWidth + ' '"
-                                  " + document.documentElement.clientWidth; document.body.appendChild(p);"
-                                  "});</script></body>"))
-    dom = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                          "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                          f"--user-data-dir={profile_dir}", "--window-size=1280,1400",
-                          "--virtual-time-budget=5000", "--dump-dom", probe.as_uri()],
-                         capture_output=True, text=True, timeout=120, check=False).stdout
-    found = re.search(r"WIDTH (\d+) (\d+)", dom)
-    if found:
-        assert int(found.group(1)) <= int(found.group(2)), "the page is wider than the window"
+    probe.write_text(html.replace("</body>", PROBE))
+    for width in (1280, 900):
+        dom = _chromium(f"--window-size={width},1400", "--virtual-time-budget=5000", "--dump-dom",
+                        probe.as_uri(), profile_dir=profile_dir).stdout
+        found = re.search(r"PROBE (\{.*\})", dom)
+        assert found, "the probe did not run"
+        facts = json.loads(found.group(1).replace("&quot;", '"'))
+        assert facts["width"] <= facts["client"], f"the page is wider than the window at {width} px"
+        assert facts["ids"] >= 2 * len(report["lemmas"]) and facts["wrapped"] == [], facts
+        assert facts["open"] == 0 and facts["order"], facts
     img = mpimg.imread(shot)[..., :3]
     assert img.shape[0] >= 1000 and img.shape[1] >= 1200
     top = img[:700]
     assert (top < 0.5).mean() > 0.005                          # text drawn: not a blank page
     orange = np.abs(top - np.array([0xE0, 0x82, 0x14]) / 255).max(axis=2) < 0.06
-    green = np.abs(top - np.array([0x1B, 0x78, 0x37]) / 255).max(axis=2) < 0.06
+    green = np.abs(top - np.array([0x2F, 0x8F, 0x4A]) / 255).max(axis=2) < 0.06
     assert orange.sum() > 50 and green.sum() > 50              # the summary's badges are visible
