@@ -4,7 +4,8 @@ z3 decides real arithmetic but has no exponential function.  A proof that needs 
 a fresh real for each value it mentions and assumes only these facts, true for every real
 argument (and so sound for any value the query's free variables take):
 
-* ``exp(x) > 0`` and ``exp(x) >= 1 + x`` (the tangent line at 0; it gives ``exp(0) >= 1``);
+* ``exp(x) > 0`` and ``exp(x) >= 1 + x`` (the tangent line at 0), and ``exp(x) (1 - x) <= 1``
+  for ``x < 1`` (``exp(-x) >= 1 - x``), which keeps a counterexample's values near the real ones;
 * ``exp(0) = 1``;
 * strictly increasing: ``x <= y`` implies ``exp(x) <= exp(y)``, ``x < y`` implies
   ``exp(x) < exp(y)`` (stated for every pair of values the query mentions);
@@ -18,8 +19,8 @@ from __future__ import annotations
 from typing import Any
 
 #: the sentence a proof's scope quotes for the facts it may assume
-FACTS = ("exp(x) > 0, exp(x) >= 1 + x, exp(0) = 1, exp strictly increasing, "
-         "exp(a + b) = exp(a) exp(b) (as axioms)")
+FACTS = ("exp(x) > 0, exp(x) >= 1 + x, exp(x) (1 - x) <= 1 for x < 1, exp(0) = 1, exp strictly "
+         "increasing, exp(a + b) = exp(a) exp(b) (as axioms)")
 
 
 class ExpValues:
@@ -36,7 +37,8 @@ class ExpValues:
 
         value = z3.Real(name)
         arg = z3.ToReal(x) if z3.is_int(x) else (z3.RealVal(x) if isinstance(x, (int, float)) else x)
-        self.facts += [value > 0, value >= 1 + arg, z3.Implies(arg == 0, value == 1)]
+        self.facts += [value > 0, value >= 1 + arg, z3.Implies(arg < 1, value * (1 - arg) <= 1),
+                       z3.Implies(arg == 0, value == 1)]
         for other, other_arg in self._values:
             self.facts += [z3.Implies(arg <= other_arg, value <= other),
                            z3.Implies(other_arg <= arg, other <= value),
