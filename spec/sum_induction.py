@@ -21,11 +21,12 @@ facts: the inner induction proves it for the inner sum's final value, whatever i
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 Claim = tuple[str, Any, list[Any]]
-State = Mapping[str, Any]
+State = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -40,8 +41,8 @@ class SumInduction:
     """
 
     label: str
-    state: Mapping[str, Any]
-    start: Mapping[str, Any]
+    state: State
+    start: State
     step: Callable[[State], State]
     invariant: Callable[[State], Any]
     term_facts: Sequence[Any] = ()
@@ -67,3 +68,27 @@ class SumInduction:
         extra hypotheses ``extra`` about the final state, e.g. its count equals ``n``)."""
         return (f"{self.label}: {label}", claim(self.state),
                 [self.invariant(self.state), *self.context, *extra])
+
+
+def distinct(claims: Iterator[Claim]) -> Iterator[Claim]:
+    """``claims`` without repeats: a proof that reuses a lemma's claims (one induction serving
+    several conclusions) lists each claim once.  The same label with different content is an
+    error, not a repeat."""
+    seen: dict[str, str] = {}
+    for label, claim, assumptions in claims:
+        text = claim.sexpr() + "".join(a.sexpr() for a in assumptions)
+        if label in seen:
+            if seen[label] != text:
+                raise ValueError(f"two different claims are labelled {label!r}")
+            continue
+        seen[label] = text
+        yield label, claim, assumptions
+
+
+def deduplicated(claims_of: Callable[..., Iterator[Claim]]) -> Callable[..., Iterator[Claim]]:
+    """Decorator: the claims of ``claims_of(...)`` through :func:`distinct`."""
+    @functools.wraps(claims_of)
+    def wrapper(*args: Any, **kwargs: Any) -> Iterator[Claim]:
+        return distinct(claims_of(*args, **kwargs))
+
+    return wrapper

@@ -25,7 +25,7 @@ from typing import Any, Iterator
 from spec.as_ import ann_steps_proof as steps
 from spec.exp_facts import FACTS, ExpValues
 from spec.registry import SmtProof
-from spec.sum_induction import Claim, SumInduction
+from spec.sum_induction import Claim, SumInduction, deduplicated
 
 LOGS = "ln increasing, 0.6931 < ln 2 < 0.6932, 1.7917 < ln 6 < 1.7918, exp(10 ln n) = n^10"
 
@@ -114,6 +114,7 @@ def _row(exps: ExpValues, bound: str) -> tuple[SumInduction, dict[str, Any]]:
     return ind, {"X": X, "Y": Y, "x0": x0, "y0": y0}
 
 
+@deduplicated
 def case_2a(third: bool = True) -> Iterator[Claim]:
     """Case 2a: if some ``||a_i - b_j||^2 <= t`` then ``u_i = (D^{-1} A v)_i >= 3 t~`` and every
     output ``o`` with ``|o - u_i| <= eps_a <= t~`` is ``>= t~_0 = 2 t~``; only ``D_ii <= 2 n tau``
@@ -137,6 +138,7 @@ def case_2a(third: bool = True) -> Iterator[Claim]:
         _abs(o - u) <= eps_a, eps_a <= tt)
 
 
+@deduplicated
 def case_2b(printed_tau: bool = False) -> Iterator[Claim]:
     """Case 2b: if every ``||a_i - b_j||^2 >= (1 + eps) t`` then ``u_i <= (3/4) t~`` and every
     output ``o`` with ``|o - u_i| <= eps_a <= t~`` is ``< t~_0``; with ``tau = e^(beta/2)``

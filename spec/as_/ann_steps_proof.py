@@ -23,7 +23,7 @@ import sympy
 
 from spec.exp_facts import FACTS, ExpValues
 from spec.registry import SmtProof, SympyProof
-from spec.sum_induction import Claim, SumInduction
+from spec.sum_induction import Claim, SumInduction, deduplicated
 
 Identity = tuple[str, Any, Any]
 
@@ -90,33 +90,45 @@ def inner_product_step(case: str = "2a", printed: bool = False) -> Iterator[Clai
         lambda _: lam * 4 * dr <= beta * (dr - (1 + eps) * t), *hyps, gap, lam * divisor == beta * ip)
 
 
-def entry_bounds(balanced: bool = True, strict_lower: bool = False) -> Iterator[Claim]:
-    """Eqs. (10) and (11): ``1 <= A_ij = exp(beta <a_i, b_j>/d~) <= exp(beta/4)`` for balanced
-    vectors (so ``<= e^(beta/2) <= e^beta``, below both taus), and ``<= exp(beta/2) <= e^beta``
-    for any 0/1 vectors (the paper's Eq. (10) argument).
-
-    ``balanced=False``: claims the balanced bound ``exp(beta/4)`` without the balance;
-    ``strict_lower``: claims ``A_ij > 1`` (false when ``<a, b> = 0``)."""
+def _entry(balanced: bool) -> tuple[SumInduction, dict[str, Any], list[Any], list[Any]]:
+    """``A_ij = exp(beta <a_i, b_j>/d~)`` with the exp values Eqs. (10), (11) compare it with."""
     z3 = _z3()
     pairs = pair_sums()
-    yield from pairs.claims()
     d = z3.Int("d")
     beta, lam = z3.Reals("beta logit")
     exps = ExpValues()
-    A = exps("A_ij", lam)
-    e4, e2, e1 = exps("exp_beta_4", beta / 4), exps("exp_beta_2", beta / 2), exps("exp_beta", beta)
+    v = {"A": exps("A_ij", lam), "e4": exps("exp_beta_4", beta / 4), "e2": exps("exp_beta_2", beta / 2),
+         "e1": exps("exp_beta", beta)}
     s = pairs.state
-    dr = z3.ToReal(d)
-    common = [s["K"] == d, d >= 1, beta > 0, lam * 2 * dr == beta * z3.ToReal(s["ip"]), *exps.facts]
-    hyps = [*_balanced(s, d), *common] if balanced else common
+    common = [s["K"] == d, d >= 1, beta > 0, lam * 2 * z3.ToReal(d) == beta * z3.ToReal(s["ip"]), *exps.facts]
+    return pairs, v, common, [*_balanced(s, d), *common]
+
+
+def entry_upper_bounds(balanced: bool = True) -> Iterator[Claim]:
+    """Eq. (10): ``A_ij <= exp(beta/4)`` for balanced vectors (so ``<= e^(beta/2) <= e^beta``,
+    below both taus), and ``<= exp(beta/2) <= e^beta`` for any 0/1 vectors (the paper's
+    argument).  ``balanced=False``: claims the balanced bound without the balance."""
+    z3 = _z3()
+    pairs, v, common, with_balance = _entry(balanced)
+    yield from pairs.claims()
     yield pairs.conclude("Eq. (10), balanced: A_ij <= exp(beta/4) <= e^(beta/2) <= e^beta",
-                         lambda _: z3.And(A <= e4, e4 <= e2, e2 <= e1), *hyps)
+                         lambda _: z3.And(v["A"] <= v["e4"], v["e4"] <= v["e2"], v["e2"] <= v["e1"]),
+                         *(with_balance if balanced else common))
     yield pairs.conclude("Eq. (10), any 0/1 vectors: A_ij <= exp(beta/2) <= e^beta",
-                         lambda _: z3.And(A <= e2, e2 <= e1), *common)
-    lower = A > 1 if strict_lower else z3.And(A >= 1, A >= 0)
+                         lambda _: z3.And(v["A"] <= v["e2"], v["e2"] <= v["e1"]), *common)
+
+
+def entry_lower_bound(strict: bool = False) -> Iterator[Claim]:
+    """Eq. (11): ``A_ij >= 0``, in fact ``>= 1`` (the logits are ``>= 0``).  ``strict``: claims
+    ``A_ij > 1`` (false when ``<a_i, b_j> = 0``)."""
+    z3 = _z3()
+    pairs, v, common, _ = _entry(True)
+    yield from pairs.claims()
+    lower = v["A"] > 1 if strict else z3.And(v["A"] >= 1, v["A"] >= 0)
     yield pairs.conclude("Eq. (11): A_ij >= 1 >= 0", lambda _: lower, *common)
 
 
+@deduplicated
 def row_sums(printed_tau: bool = False) -> Iterator[Claim]:
     """``n tau <= D_ii <= 2 n tau`` for every ``i`` in [2n], ``tau = e^(beta/2)``.
 
@@ -124,7 +136,8 @@ def row_sums(printed_tau: bool = False) -> Iterator[Claim]:
     (Eqs. (10), (11)); row ``i >= n``: ``D_ii = n exp(0) + n e^(beta/2)``.
     ``printed_tau``: ``tau = e^beta`` (AS-4.7-D/literal; the lower bound fails)."""
     z3 = _z3()
-    yield from entry_bounds()
+    yield from entry_upper_bounds()
+    yield from entry_lower_bound()
     exps = ExpValues()
     beta, a = z3.Reals("beta A_ij")
     e4, e2, e1 = exps("exp_beta_4", beta / 4), exps("exp_beta_2", beta / 2), exps("exp_beta", beta)
@@ -154,21 +167,22 @@ def attention_matrix(printed: bool = False) -> Iterator[Identity]:
     ``printed``: the printed blocks ``tau = e^beta`` and 0 (AS-4.7-A/literal)."""
     d = sympy.Symbol("d", integer=True, positive=True)
     beta = sympy.Symbol("beta", positive=True)
-    l = sympy.Symbol("l", integer=True, nonnegative=True)
+    ell = sympy.Symbol("l", integer=True, nonnegative=True)
     a, b = sympy.IndexedBase("a"), sympy.IndexedBase("b")
     r = sympy.sqrt(beta)
 
     def logit(q1: Any, q2: Any, k1: Any, k2: Any) -> Any:
         """<[q1, q2], [k1, k2]> / d~ for rows given by their two halves (coordinate l)."""
-        return (sympy.Sum(q1 * k1, (l, 0, d - 1)) + sympy.Sum(q2 * k2, (l, 0, d - 1))) / (2 * d)
+        return (sympy.Sum(q1 * k1, (ell, 0, d - 1)) + sympy.Sum(q2 * k2, (ell, 0, d - 1))) / (2 * d)
 
     tau = sympy.exp(beta) if printed else sympy.exp(beta / 2)
+    inner = sympy.Sum(a[ell] * b[ell], (ell, 0, d - 1))
     yield ("A, i < n, j < n: exp(<sqrt(beta) [a_i, 1], sqrt(beta) [b_j, 0]> / 2d) = exp(beta <a_i, b_j> / d~)",
-           sympy.exp(logit(r * a[l], r, r * b[l], 0)), sympy.exp(beta * sympy.Sum(a[l] * b[l], (l, 0, d - 1)) / (2 * d)))
+           sympy.exp(logit(r * a[ell], r, r * b[ell], 0)), sympy.exp(beta * inner / (2 * d)))
     yield ("A, i < n, j >= n: exp(<sqrt(beta) [a_i, 1], sqrt(beta) [0, 1]> / 2d) = tau",
-           sympy.exp(logit(r * a[l], r, 0, r)), tau)
+           sympy.exp(logit(r * a[ell], r, 0, r)), tau)
     yield ("A, i >= n, j < n: exp(<sqrt(beta) [0, 1], sqrt(beta) [b_j, 0]> / 2d) = " + ("0" if printed else "1"),
-           sympy.exp(logit(0, r, r * b[l], 0)), 0 if printed else 1)
+           sympy.exp(logit(0, r, r * b[ell], 0)), 0 if printed else 1)
     yield ("A, i >= n, j >= n: exp(<sqrt(beta) [0, 1], sqrt(beta) [0, 1]> / 2d) = tau",
            sympy.exp(logit(0, r, 0, r)), tau)
 
@@ -262,8 +276,9 @@ CASE_1_COUNT = SympyProof("sphere sizes C(d, k) by induction on d (Pascal), symb
                                 "(d+1)-vector split by its last coordinate, as defined)", general=True)
 MATRIX_A = SympyProof("blocks of exp(Q K^T / d~), symbolic d, beta and coordinates", attention_matrix,
                       scope="all d >= 1, beta > 0, every entry of the four blocks", general=True)
-EQ_10_11 = SmtProof("1 <= A_ij <= exp(beta/4) (balanced), <= e^(beta/2) (any), every d", entry_bounds,
-                    scope=_PAIRS + "; beta > 0; " + FACTS)
+EQ_10 = SmtProof("A_ij <= exp(beta/4) (balanced), <= e^(beta/2) (any 0/1 vectors), every d",
+                 entry_upper_bounds, scope=_PAIRS + "; beta > 0; " + FACTS)
+EQ_11 = SmtProof("A_ij >= 1 >= 0, every d", entry_lower_bound, scope="all d >= 1, 0/1 vectors, beta > 0; " + FACTS)
 D_BOUNDS = SmtProof("n tau <= D_ii <= 2 n tau, tau = e^(beta/2), every n and d", row_sums,
                     scope="all n, d >= 1, every row i in [2n], beta > 0; " + FACTS)
 CASE_2A_STEP_1 = SmtProof("beta <a, b>/d~ >= 0.25 beta (1 - t/d) when ||a - b||^2 <= t, every d",

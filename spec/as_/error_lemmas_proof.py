@@ -26,7 +26,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from spec.registry import SmtProof
-from spec.sum_induction import Claim, SumInduction
+from spec.sum_induction import Claim, SumInduction, deduplicated
 
 
 def _z3() -> Any:
@@ -71,7 +71,8 @@ def lemma_3_5(factor: float = 1.0) -> Iterator[Claim]:
         lambda s: _abs(s["Dt"] - s["D"]) <= z3.RealVal(factor) * eps * s["D"],
         term_facts=[a > 0, _abs(at - a) <= eps * a], context=[eps >= 0])
     yield from ind.claims()
-    yield ind.conclude("|D~ - D| <= eps_A D (every n)", lambda s: _abs(s["Dt"] - s["D"]) <= z3.RealVal(factor) * eps * s["D"])
+    yield ind.conclude("|D~ - D| <= eps_A D (every n)",
+                       lambda s: _abs(s["Dt"] - s["D"]) <= z3.RealVal(factor) * eps * s["D"])
 
 
 def _row_sums() -> tuple[SumInduction, dict[str, Any]]:
@@ -128,6 +129,7 @@ def lemma_3_6(form: str = "consistent") -> Iterator[Claim]:
         raise ValueError(f"form must be consistent, general or printed, not {form!r}")
 
 
+@deduplicated
 def lemma_3_6_both() -> Iterator[Claim]:
     yield from lemma_3_6("consistent")
     yield from lemma_3_6("general")

@@ -31,7 +31,7 @@ from typing import Any, Iterator
 
 from spec.exp_facts import FACTS, ExpValues
 from spec.registry import SmtProof
-from spec.sum_induction import Claim, SumInduction
+from spec.sum_induction import Claim, SumInduction, deduplicated
 
 ENTRY = "all n >= 1, every Boolean M, P, V (any hint P), every entry (j, i)"
 COLUMN = "all n >= 1, every Boolean M, V and every P with at most one non-zero per column"
@@ -219,6 +219,7 @@ def lemma_5_9_D(printed: bool = False, every_hint: bool = False) -> Iterator[Cla
     yield lower.conclude("j >= n: D~[j] = 2n", lambda s: s["D"] == 2 * n, lower.state["K"] == 2 * n)
 
 
+@deduplicated
 def lemma_5_9(printed_D: bool = False) -> Iterator[Claim]:
     """Lemma 5.9, corrected: for P with at most one non-zero per column, bit ``(M P V)[j, i]``
     is the sign of ``D* query(j, i) - sum_k V[k, i]`` with the known ``D* = 2n + nnz(P)(e - 1)``

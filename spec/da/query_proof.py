@@ -43,15 +43,15 @@ Identity = tuple[str, Any, Any]
 def symbols() -> dict[str, Any]:
     """Symbolic sizes, indices and matrices shared by the Query and Recompute proofs."""
     n, d = sympy.symbols("n d", integer=True, positive=True)
-    i, j, l = sympy.symbols("i j l", integer=True, nonnegative=True)
+    i, j, ell = sympy.symbols("i j l", integer=True, nonnegative=True)
     names = ("A0", "V0", "A_k", "C", "u", "delta", "Delta_V", "w", "z")
-    s: dict[str, Any] = {"n": n, "d": d, "i": i, "j": j, "l": l}
+    s: dict[str, Any] = {"n": n, "d": d, "i": i, "j": j, "l": ell}
     s.update({x: sympy.IndexedBase(x) for x in names})
     s["gamma"] = sympy.Symbol("gamma", real=True)
 
     def row_sum(f: Any) -> Any:
         """``sum_{l=0}^{n-1} f``: entry (i, j) of a product, or a row sum."""
-        return sympy.Sum(f, (l, 0, n - 1))
+        return sympy.Sum(f, (ell, 0, n - 1))
 
     s["sum"] = row_sum
     return s
@@ -60,31 +60,31 @@ def symbols() -> dict[str, Any]:
 def key_updates(s: dict[str, Any]) -> Iterator[Identity]:
     """Keys: ``C + K_k = A_k V0`` where ``K_k = sum_{t<k} delta_t (u_t^T V0)``."""
     A0, V0, Ak, C, u, delta = (s[x] for x in ("A0", "V0", "A_k", "C", "u", "delta"))
-    i, j, l, S = s["i"], s["j"], s["l"], s["sum"]
+    i, j, ell, S = s["i"], s["j"], s["l"], s["sum"]
     # at Recompute, C = A0 V0 and no key update is pending (K_0 = 0)
-    yield ("keys, base k = 0: C + K_0 = A_0 V0", S(A0[i, l] * V0[l, j]) + 0, S(A0[i, l] * V0[l, j]))
+    yield ("keys, base k = 0: C + K_0 = A_0 V0", S(A0[i, ell] * V0[ell, j]) + 0, S(A0[i, ell] * V0[ell, j]))
     # hypothesis: K_k = (A_k V0)_ij - C_ij
-    K_k = S(Ak[i, l] * V0[l, j]) - C[i, j]
+    K_k = S(Ak[i, ell] * V0[ell, j]) - C[i, j]
     yield ("keys, step k -> k + 1: C + K_k + delta[i] (u^T V0)_j = ((A_k + delta u^T) V0)_ij",
-           C[i, j] + K_k + delta[i] * S(u[l] * V0[l, j]), S((Ak[i, l] + delta[i] * u[l]) * V0[l, j]))
+           C[i, j] + K_k + delta[i] * S(u[ell] * V0[ell, j]), S((Ak[i, ell] + delta[i] * u[ell]) * V0[ell, j]))
 
 
 def value_updates(s: dict[str, Any], A: Any) -> Iterator[Identity]:
     """Values: ``sum_{s<q} gamma_s (A w_s)_i z_s[j] = (A Delta_V_q)_ij`` for the current ``A``."""
     dV, w, z, gamma = s["Delta_V"], s["w"], s["z"], s["gamma"]
-    i, j, l, S = s["i"], s["j"], s["l"], s["sum"]
-    yield ("values, base q = 0: no pending value term = (A 0)_ij", sympy.Integer(0), S(A[i, l] * 0))
+    i, j, ell, S = s["i"], s["j"], s["l"], s["sum"]
+    yield ("values, base q = 0: no pending value term = (A 0)_ij", sympy.Integer(0), S(A[i, ell] * 0))
     # hypothesis: T_q = (A Delta_V_q)_ij
-    T_q = S(A[i, l] * dV[l, j])
+    T_q = S(A[i, ell] * dV[ell, j])
     yield ("values, step q -> q + 1: T_q + gamma (A w)_i z[j] = (A (Delta_V + gamma w z^T))_ij",
-           T_q + gamma * S(A[i, l] * w[l]) * z[j], S(A[i, l] * (dV[l, j] + gamma * w[l] * z[j])))
+           T_q + gamma * S(A[i, ell] * w[ell]) * z[j], S(A[i, ell] * (dV[ell, j] + gamma * w[ell] * z[j])))
 
 
 def row_sums(s: dict[str, Any]) -> Iterator[Identity]:
     """``D_{k+1}[i] = D_k[i] + delta[i] (u^T 1)``: the row sums after a rank-1 key update."""
-    Ak, u, delta, i, l, S = s["A_k"], s["u"], s["delta"], s["i"], s["l"], s["sum"]
+    Ak, u, delta, i, ell, S = s["A_k"], s["u"], s["delta"], s["i"], s["l"], s["sum"]
     yield ("row sums: D_k[i] + delta[i] (u^T 1) = ((A_k + delta u^T) 1)_i",
-           S(Ak[i, l]) + delta[i] * S(u[l]), S(Ak[i, l] + delta[i] * u[l]))
+           S(Ak[i, ell]) + delta[i] * S(u[ell]), S(Ak[i, ell] + delta[i] * u[ell]))
 
 
 def answer(s: dict[str, Any], drop_key_term: bool = False) -> Identity:
@@ -93,13 +93,13 @@ def answer(s: dict[str, Any], drop_key_term: bool = False) -> Identity:
     ``drop_key_term``: seed 000's Algorithm 4 as printed (line 9), ``D^{-1} (C + A Delta_V)``
     without the pending key term (DA-4.6/v1)."""
     A0, V0, Ak, dV = s["A0"], s["V0"], s["A_k"], s["Delta_V"]
-    i, j, l, S = s["i"], s["j"], s["l"], s["sum"]
-    C = S(A0[i, l] * V0[l, j])
-    K = 0 if drop_key_term else S(Ak[i, l] * V0[l, j]) - C  # hypothesis of the key induction
-    T = S(Ak[i, l] * dV[l, j])  # hypothesis of the value induction, A = A_k the current A
-    D = S(Ak[i, l])
+    i, j, ell, S = s["i"], s["j"], s["l"], s["sum"]
+    C = S(A0[i, ell] * V0[ell, j])
+    K = 0 if drop_key_term else S(Ak[i, ell] * V0[ell, j]) - C  # hypothesis of the key induction
+    T = S(Ak[i, ell] * dV[ell, j])  # hypothesis of the value induction, A = A_k the current A
+    D = S(Ak[i, ell])
     return ("answer: D_i^{-1} (C + K + T) = (D^{-1} A (V0 + Delta_V))_ij",
-            (C + K + T) / D, S(Ak[i, l] * (V0[l, j] + dV[l, j])) / D)
+            (C + K + T) / D, S(Ak[i, ell] * (V0[ell, j] + dV[ell, j])) / D)
 
 
 def identities(drop_key_term: bool = False) -> Iterator[Identity]:

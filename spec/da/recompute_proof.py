@@ -32,21 +32,21 @@ def new_C(s: dict[str, Any], drop_value_term: bool = False) -> Identity:
     ``drop_value_term``: seed 000's Algorithm 5 line 6 as printed, ``C~ <- C + Delta_C,1
     Delta_C,2`` (erratum E5)."""
     A0, V0, Ak, dV = s["A0"], s["V0"], s["A_k"], s["Delta_V"]
-    i, j, l, S = s["i"], s["j"], s["l"], s["sum"]
-    C = S(A0[i, l] * V0[l, j])
-    K = S(Ak[i, l] * V0[l, j]) - C  # hypothesis of the key induction
-    T = 0 if drop_value_term else S(Ak[i, l] * dV[l, j])  # hypothesis of the value induction
+    i, j, ell, S = s["i"], s["j"], s["l"], s["sum"]
+    C = S(A0[i, ell] * V0[ell, j])
+    K = S(Ak[i, ell] * V0[ell, j]) - C  # hypothesis of the key induction
+    T = 0 if drop_value_term else S(Ak[i, ell] * dV[ell, j])  # hypothesis of the value induction
     return ("C~ = C + Delta_C,1 Delta_C,2 + A Delta_V = (A V)_ij", C + K + T,
-            S(Ak[i, l] * (V0[l, j] + dV[l, j])))
+            S(Ak[i, ell] * (V0[ell, j] + dV[ell, j])))
 
 
 def maintained_V(s: dict[str, Any]) -> Iterator[Identity]:
     """``V_q = V0 + Delta_V_q``: base ``q = 0`` and step (one more value update)."""
-    V0, dV, w, z, gamma, l, j = (s[x] for x in ("V0", "Delta_V", "w", "z", "gamma", "l", "j"))
-    yield ("V, base q = 0: V0 + 0 = V0", V0[l, j] + 0, V0[l, j])
+    V0, dV, w, z, gamma, ell, j = (s[x] for x in ("V0", "Delta_V", "w", "z", "gamma", "l", "j"))
+    yield ("V, base q = 0: V0 + 0 = V0", V0[ell, j] + 0, V0[ell, j])
     # hypothesis: V_q = V0 + Delta_V_q; both get gamma w z^T
     yield ("V, step q -> q + 1: (V0 + Delta_V) + gamma w z^T = V0 + (Delta_V + gamma w z^T)",
-           (V0[l, j] + dV[l, j]) + gamma * w[l] * z[j], V0[l, j] + (dV[l, j] + gamma * w[l] * z[j]))
+           (V0[ell, j] + dV[ell, j]) + gamma * w[ell] * z[j], V0[ell, j] + (dV[ell, j] + gamma * w[ell] * z[j]))
 
 
 def telescoped_D(s: dict[str, Any], printed: bool = False) -> Iterator[Identity]:
@@ -54,10 +54,10 @@ def telescoped_D(s: dict[str, Any], printed: bool = False) -> Iterator[Identity]
 
     ``printed``: seed 000's Algorithm 2 line 13 as printed, ``(Delta_D)_jj = (D_tmp)_jj -
     D~_jj^{-1}`` (a D mixed with a D^{-1}; erratum E2)."""
-    Ak, A0, u, delta, i, l, S = (s[x] for x in ("A_k", "A0", "u", "delta", "i", "l", "sum"))
-    yield ("D^{-1}, base k = 0: D_0^{-1} + (no term) = ((A_0 1)_i)^{-1}", 1 / S(A0[i, l]) + 0, 1 / S(A0[i, l]))
-    D_k = S(Ak[i, l])
-    D_next = D_k + delta[i] * S(u[l])  # row sums after the update (query_proof.row_sums)
+    Ak, A0, u, delta, i, ell, S = (s[x] for x in ("A_k", "A0", "u", "delta", "i", "l", "sum"))
+    yield ("D^{-1}, base k = 0: D_0^{-1} + (no term) = ((A_0 1)_i)^{-1}", 1 / S(A0[i, ell]) + 0, 1 / S(A0[i, ell]))
+    D_k = S(Ak[i, ell])
+    D_next = D_k + delta[i] * S(u[ell])  # row sums after the update (query_proof.row_sums)
     total_k = 1 / D_k  # hypothesis
     term = (D_k - 1 / D_next) if printed else (1 / D_next - 1 / D_k)
     yield ("D^{-1}, step k -> k + 1: D_k^{-1} + Delta_D(k + 1) = D_{k+1}^{-1}", total_k + term, 1 / D_next)
