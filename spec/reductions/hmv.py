@@ -496,30 +496,3 @@ def hypothesis_batch(profile: Profile, lemma: str, variant: str = "corrected") -
                                 "float64 re-runs", "ms per instance (exact)"],
                     "rows": table}],
     }
-
-
-def exhaustive_summary(profile: Profile) -> dict[str, Any]:
-    """Direct evidence: the sizes of the exhaustive families of this profile, per n."""
-    rows = []
-    for label, fam in (("DA-5.5, 5.6, 5.7, 5.10, 5.11, 5.9-general (any P)", family(profile, "any")),
-                       ("DA-5.9, 5.9-D (<= 1 non-zero per column)", family(profile, "column")),
-                       ("DA-5.9 printed records (diagonal, nnz(P) = n^tau)", printed_family(profile))):
-        per_n: dict[int, list[Any]] = {}
-        for inst in fam:
-            n = len(inst["M"])
-            entry = per_n.setdefault(n, [set(), 0, set()])
-            entry[0].add(json.dumps(inst["P"]))
-            entry[1] += 1
-            entry[2].add(json.dumps([inst["M"], inst["V"]]))
-        for n, (ps, runs, pairs) in sorted(per_n.items()):
-            full = len(pairs) == 2 ** (2 * n * n)
-            rows.append([label, n, len(ps), "every (M, V)" if full else "row/column cover", runs,
-                         2 ** (2 * n * n) * len(ps)])
-    return {"examples": sum(r[4] for r in rows),
-            "summary": ("Exhaustive families of this profile (tau = 1 unless stated).  A cover runs "
-                        "ceil(2^n / n)^2 pairs (M, V) per hint whose rows / columns run through all "
-                        "2^n Boolean vectors, which answers every bit of every HMV instance with "
-                        "that hint."),
-            "tables": [{"title": "exhaustive HMV families",
-                        "columns": ["statements", "n", "hints P", "family", "runs",
-                                    "HMV instances answered (pairs (M, V) x hints)"], "rows": rows}]}

@@ -10,7 +10,8 @@ from __future__ import annotations
 import sympy
 
 from spec.reductions import hmv as H
-from spec.registry import Direct, Exhaustive, Lemma, Property, Source, SympyProof, register
+from spec.reductions.hmv_cover import families_cover
+from spec.registry import Direct, Erratum, Exhaustive, Lemma, Property, Source, SympyProof, register
 
 S55 = Source(seed="000", section="5.3", number="Lemma 5.5")
 S56 = Source(seed="000", section="5.3", number="Claim 5.6")
@@ -21,15 +22,28 @@ S511 = Source(seed="000", section="5.4", number="Claim 5.11 (= seed 003 Claim C.
 
 ENC = {"encode": H.encode, "decode": H.decode}
 PRINTED_FAMILY = "n <= 4, diagonal P with nnz(P) = n^tau as the proof assumes (exact)"
+#: what the exhaustive families cover (spec.reductions.hmv): bit (j, i) of M P V and entry (j, i) of
+#: the reduction depend only on row j of M, on P and on column i of V, so a cover of rows and columns
+#: answers every bit of every instance
+CLASSES = {"any": "every Boolean P", "column": "every P with at most one non-zero per column"}
+PRINTED_SCOPE = ("n <= 3, and n = 4 with tau = 1/2: every diagonal P with nnz(P) = n^tau, (M, V) "
+                 "through a cover of all rows and columns (deep: every (M, V) for n <= 2); exact")
+
+
+def _scope(cls: str) -> str:
+    return (f"n <= 3, {CLASSES[cls]} with nnz(P) <= n: (M, V) whose rows and columns run through all "
+            "2^n Boolean vectors, i.e. every (row of M, P, column of V) (deep: every (M, V, P) for "
+            "n <= 2); exact sympy, signs decided with no tolerance")
 
 
 def _exh(name: str, cls: str, predicate, *, bounded: bool = True) -> Exhaustive:
     return Exhaustive(name=name, instances=lambda profile: H.family(profile, cls, bounded=bounded),
-                      predicate=predicate, **ENC)
+                      predicate=predicate, scope=_scope(cls), **ENC)
 
 
 def _printed(name: str, predicate) -> Exhaustive:
-    return Exhaustive(name=name, instances=H.printed_family, predicate=predicate, **ENC)
+    return Exhaustive(name=name, instances=H.printed_family, predicate=predicate, scope=PRINTED_SCOPE,
+                      **ENC)
 
 
 def _prop(name: str, cls: str, predicate, weight: float, n_max: int = 16) -> Property:
@@ -49,7 +63,8 @@ register(Lemma(
         _exh("every HMV answer bit for n <= 3 (exact)", "any", H.check_oamv),
         _prop("random instances up to n = 16 (exact)", "any", H.check_oamv, 0.2),
         Direct(name="Hypothesis batch and cost table", run=lambda p: H.hypothesis_batch(p, "DA-5.5"), grade="holds"),
-        Direct(name="exhaustive family sizes", run=H.exhaustive_summary, grade="holds"),
+        Direct(name="the exhaustive families cover every row and column", run=families_cover,
+               grade="holds"),
     ),
     notes=("Costs as printed: n^tau updates (nnz(P) here) and n~ = n queries.  The proof's time "
            "bound uses T_mat(n, n^tau, n) = n^omega(1,1,tau)."),
@@ -77,6 +92,14 @@ register(Lemma(
     checks=(_exh("n <= 3 (exact)", "any", H.check_claim_56_literal_K),),
     notes="The proof of Lemma 5.5 itself sets K~^T = P, which is what the corrected record uses.",
     tags=("reduction", "hmv", "typo"),
+    erratum=Erratum(
+        severity="typo", root_cause="DA-5.6-K-transpose",
+        readings=(
+            "'K~ = P' read as 'K~^T = P', as Lemma 5.5's proof sets it and as the next line's exp(M P) "
+            "requires: then the claim holds (DA-5.6); the intent is plain.",
+            "As printed, K~ = P: Q~ K~^T = M P^T, and n = 2, M = [[0,0],[0,1]], V = [[1,1],[0,1]], "
+            "P = [[0,1],[0,0]] gives entry (1, 0) = e - 1 > 0 while (M P V)[1, 0] = 0.",
+        )),
 ))
 
 register(Lemma(
@@ -99,6 +122,14 @@ register(Lemma(
     corrected_by="DA-5.7",
     checks=(_exh("n <= 3 (exact)", "any", H.check_claim_57_literal_index),),
     tags=("reduction", "hmv", "typo"),
+    erratum=Erratum(
+        severity="typo", root_cause="DA-5.7-index",
+        readings=(
+            "The left index k read as i (the right side and the rest of the proof use column i): then "
+            "the line is the definition of the product; the intent is plain.",
+            "As printed, with k free: entry (j, k) differs from row j times column i whenever "
+            "columns k and i of V~ give different sums (n = 2).",
+        )),
 ))
 
 # ------------------------------------------------------------------------------ Lemma 5.9
@@ -133,6 +164,17 @@ register(Lemma(
     corrected_by="DA-5.9",
     checks=(_printed(PRINTED_FAMILY, H.check_odamv_literal("printed")),),
     tags=("reduction", "hmv"),
+    erratum=Erratum(
+        severity="typo", root_cause="DA-5.9-subtracted-term",
+        readings=(
+            "The subtracted term read as Claims 5.10/5.11's (D~^-1 1 V~)[j, i] and Eq. (2)'s D~ as the "
+            "true D~: that is the corrected decoding (DA-5.9).",
+            "As printed (D~ = n^tau (e + 1), subtracting V[j, i] / D~[j]): n = 2, P = I (where Eq. (2) "
+            "happens to be right), M = V = [[0,0],[0,1]], column 1: row 0 decodes to 1 while "
+            "(M P V)[0, 1] = 0.  The subtracted term alone makes it fail (DA-5.9-subtract/literal); "
+            "Eq. (2)'s values fail on their own when nnz(P) < n (DA-5.9-D-decode/literal, root cause "
+            "DA-5.9-Eq2), so the printed decoding needs both fixes.",
+        )),
 ))
 
 register(Lemma(
@@ -145,6 +187,15 @@ register(Lemma(
     corrected_by="DA-5.9",
     checks=(_printed(PRINTED_FAMILY, H.check_odamv_literal("printed-sub")),),
     tags=("reduction", "hmv"),
+    erratum=Erratum(
+        severity="typo", root_cause="DA-5.9-subtracted-term",
+        readings=(
+            "(D~^-1 V~) read as (D~^-1 1 V~), the term Claims 5.10 and 5.11 (right below) subtract: "
+            "then the decoding is right (DA-5.9), and the term is O(1) per entry once the column sum "
+            "of V is known; the intent is plain from the claims.",
+            "As printed, V[j, i] / D~[j] (one entry of V, with the true D~): n = 2, P = I, "
+            "M = V = [[0,0],[0,1]], column 1: row 0 decodes to 1, but (M P V)[0, 1] = 0.",
+        )),
 ))
 
 register(Lemma(
@@ -158,6 +209,16 @@ register(Lemma(
     notes=("Every zero logit contributes exp(0) = 1, not 0: the 2n - 2 nnz(P) columns outside "
            "the hint add 2(n - nnz(P)) to the upper rows, and a lower row (Q~ row 0) is 2n ones."),
     tags=("reduction", "hmv"),
+    erratum=Erratum(
+        severity="slip", root_cause="DA-5.9-Eq2",
+        readings=(
+            "Counting only the hint's columns (as if exp(0) contributed 0) is how the printed values "
+            "arise, but exp(0) = 1; the lemma's own Claims 5.10/5.11 subtract the all-ones matrix "
+            "for exactly that reason, so no consistent reading gives the printed values.",
+            "As printed: n = 1, P = [[1]]: the lower row is D~ = 2, not n^tau = 1.  The true values "
+            "2n + nnz(P)(e - 1) and 2n are still independent of M for diagonal P, so 'we don't need "
+            "to update D~' and the O(1) decoding survive with the corrected values (DA-5.9-D).",
+        )),
 ))
 
 register(Lemma(
@@ -179,6 +240,15 @@ register(Lemma(
     corrected_by="DA-5.9",
     checks=(_printed(PRINTED_FAMILY, H.check_odamv_literal("printed-D")),),
     tags=("reduction", "hmv"),
+    erratum=Erratum(
+        severity="slip", root_cause="DA-5.9-Eq2",
+        readings=(
+            "Eq. (2)'s D~ read as the true D~ (they agree when nnz(P) = n, tau = 1): then the decoding "
+            "is right (DA-5.9).",
+            "With nnz(P) = n^tau < n (n = 4, tau = 1/2, P = diag(1, 1, 0, 0)) the printed D~ 2(e + 1) "
+            "is below the true 2e + 6, so D~ query(j, i) - sum_k V[k, i] goes negative where "
+            "(M P V)[j, i] = 0 and no bit is decoded.",
+        )),
 ))
 
 register(Lemma(
@@ -193,6 +263,18 @@ register(Lemma(
            "M.  The printed proof only handles diagonal P, a restriction of HMV for which the HMV "
            "conjecture is not stated; DA-5.9-general removes the restriction."),
     tags=("reduction", "hmv"),
+    erratum=Erratum(
+        severity="error", root_cause="DA-5.9-diagonal-hint",
+        readings=(
+            "'diagonal matrix P' read as block-diagonal diag(P, P) with P any HMV hint (the display "
+            "shows [[P, 0], [0, P]]): then D~[j] depends on row j of M when a column of P has two or "
+            "more non-zeros (n = 2, P = [[1,0],[1,0]], M = 0: D~[0] = 3 + e^2 against 2 + 2e for M "
+            "row [0, 1]), so 'we don't need to update D~' fails and the decoding does not know D~.",
+            "P diagonal, as 'Let D be a diagonal matrix with nnz(D) = n^tau' suggests: D~ is then "
+            "independent of M, but HMV (Definition 5.2) allows any P with nnz(P) <= n^tau and "
+            "Conjecture 5.3 is not stated for diagonal hints, so the reduction proves nothing about "
+            "HMV; the repair needs a new gadget (DA-5.9-general: one more row, 2n queries per column).",
+        )),
 ))
 
 register(Lemma(
@@ -232,6 +314,9 @@ register(Lemma(
 ))
 
 
+TIME_SCOPE = "all tau, eps > 0 (the limit of log(cost) / log n as n -> oo, n~ = 2n)"
+
+
 def _time_identities(printed: bool):
     n, tau, eps = sympy.symbols("n tau epsilon", positive=True)
     n_t = 2 * n
@@ -248,15 +333,27 @@ register(Lemma(
     source=S59, expect="erratum",
     literal="Thus, we can know the (MDV)_{j,i} for the hinted Mv problem in O(n^{1+tau eps}) time",
     corrected_by="DA-5.9-time",
-    checks=(SympyProof(name="exponent", identities=lambda: _time_identities(True)),),
+    checks=(SympyProof(name="exponent", identities=lambda: _time_identities(True), general=True,
+                       scope=TIME_SCOPE),),
     notes="Typo: the exponent is 1 + tau - eps (as printed two paragraphs earlier); MDV is MPV.",
     tags=("reduction", "hmv", "typo"),
+    erratum=Erratum(
+        severity="typo", root_cause="DA-5.9-time-exponent",
+        readings=(
+            "1 + tau eps read as 1 + tau - eps, as printed two paragraphs earlier in the same proof "
+            "(phase 3: O(n~ n~^(tau - eps)) = O(n^(1 + tau - eps))) and as Conjecture 5.3's phase 3 "
+            "reads; 'MDV' read as 'MPV': the intent is plain.",
+            "As printed, O(n^(1 + tau eps)): not what the construction costs; its n~ queries take "
+            "Theta(n^(1 + tau - eps)), more than n^(1 + tau eps) whenever tau - eps > tau eps (sympy: "
+            "the exponents differ; e.g. tau = 1, eps = 1/4).",
+        )),
 ))
 
 register(Lemma(
     id="DA-5.9-time", paper="DA", title="Lemma 5.9: phase-3 time",
     statement="n~ queries of time n~^(tau - eps) with n~ = 2n: O(n^(1 + tau - eps)).",
     source=S59, corrects="DA-5.9-time/literal",
-    checks=(SympyProof(name="exponent", identities=lambda: _time_identities(False)),),
+    checks=(SympyProof(name="exponent", identities=lambda: _time_identities(False), general=True,
+                       scope=TIME_SCOPE),),
     tags=("reduction", "hmv"),
 ))
