@@ -285,12 +285,15 @@ def theorem37_bound(ex: dict) -> tuple[np.ndarray, np.ndarray, dict]:
     ``(eps_A + eps_D) ||V|| + float64 term + reference term`` with ``eps_D = eps_A``."""
     Q, K, V, eps = ex["Q"], ex["K"], ex["V"], ex["eps"]
     B = ex.get("B")
-    d = Q.shape[1]
     rep = poly_attention_report(Q, K, V, eps=eps, B=B)
     s = rep.scale
-    Bq = Fraction(rep.B)
-    if Fraction(rep.radius) < abs(Fraction(s)) * d * Bq * Bq:
-        raise Counterexample("certificate radius below |scale| d B^2", radius=rep.radius)
+    # the certificate must cover every logit that occurs (exact); Lemma 3.3's |scale| d B^2 is one
+    # radius that does, a norm bound is a tighter one
+    Qf, Kf = fraction_matrix(Q), fraction_matrix(K)
+    top = max(abs(Fraction(s) * sum(a * b for a, b in zip(q, k))) for q in Qf for k in Kf)
+    if Fraction(rep.radius) < top:
+        raise Counterexample("certificate radius below the largest |scale <Q_i, K_j>|",
+                             radius=rep.radius, largest_logit=float(top))
     if not (float(np.max(np.abs(Q))) <= rep.B and float(np.max(np.abs(K))) <= rep.B):
         raise Counterexample("entries exceed B", B=rep.B)
     P = rep.poly

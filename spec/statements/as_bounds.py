@@ -52,7 +52,8 @@ register(Lemma(
     source=Source("002", "3.7", "Theorem 3.7 and Algorithm 1 (lines 5-11)"),
     checks=(
         Property(f"poly_attention: {SIZES}", C.cost_inputs, C.check_theorem37, **ENC),
-        SympyProof("the two printed r agree", C.printed_rank_identities),
+        SympyProof("the two printed r agree", C.printed_rank_identities, general=True,
+                   scope="all positive integers g, d (binomials as Gamma functions)"),
         Direct("fitted exponents: n = 2^6 ... 2^10 (deep 2^14), r = 35 ... 1001 at n = 256",
                C.exponents_match, grade="holds"),
     ),

@@ -8,13 +8,14 @@ import math
 
 import numpy as np
 import sympy
+from sympy.calculus.util import minimum
 
 from spec.profiles import Profile
 from spec.as_poly import kernels
 from spec.as_poly import predicates as pr
 from spec.as_poly import tables as tb
-from spec.registry import (Crosshair, Direct, Exhaustive, Lemma, Property, Source, SympyProof,
-                           register)
+from spec.registry import (Crosshair, Direct, Erratum, Exhaustive, Lemma, Property, Source,
+                           SympyProof, register)
 
 
 
@@ -23,17 +24,16 @@ from spec.registry import (Crosshair, Direct, Exhaustive, Lemma, Property, Sourc
 # ------------------------------------------------------------------------------------------
 
 def _rescaling_identities():
+    """Corollary 2.2's rescaling for an arbitrary function Q (sympy Function): P(x) = Q(x+B)/e^B."""
     x, B, eps = sympy.symbols("x B epsilon", real=True)
-    y = sympy.Symbol("y", nonnegative=True)
-    q = sympy.symbols("q0:6", real=True)
-    Q = lambda t: sum(qk * t ** k for k, qk in enumerate(q))  # noqa: E731
+    Q = sympy.Function("Q")
     P = Q(x + B) / sympy.exp(B)
     yield ("P(x) - e^x = (Q(x+B) - e^(x+B)) / e^B", P - sympy.exp(x), (Q(x + B) - sympy.exp(x + B)) / sympy.exp(B))
     yield ("eps e^x - eps/e^B = eps e^-B (e^(x+B) - 1)", eps * sympy.exp(x) - eps / sympy.exp(B),
            eps * sympy.exp(-B) * (sympy.exp(x + B) - 1))
-    neg = sympy.solveset(sympy.exp(y) - 1 < 0, y, sympy.Interval(0, sympy.oo))
-    yield ("e^y - 1 >= 0 for y = x + B >= 0 (solveset of e^y - 1 < 0 over y >= 0 is empty)",
-           sympy.Integer(1 if neg == sympy.S.EmptySet else 0), sympy.Integer(1))
+    y = sympy.Symbol("y", real=True)
+    yield ("min over y = x + B >= 0 of e^y - 1 is 0, so eps e^-B (e^(x+B) - 1) >= 0 (sympy minimum)",
+           minimum(sympy.exp(y) - 1, y, sympy.Interval(0, sympy.oo)), sympy.Integer(0))
 
 
 def _feature_identities(dmax: int = 3, gmax: int = 4):
@@ -118,6 +118,10 @@ def _box_corner_instances(profile: Profile):
     return out
 
 
+#: the finite family of _box_corner_instances
+CORNERS = ("every corner of the box for n = 2: 3 rows A, signs of A~ (4), D~ (2), V (4); "
+           "eps_A = 1/20, eps_D = 1/30, B = 3/2; exact rationals")
+
 SRC = lambda section, number: Source(seed="002", section=section, number=number)  # noqa: E731
 
 # ------------------------------------------------------------------------------------------
@@ -129,7 +133,8 @@ register(Lemma(
     statement=("For B > 1 and eps in (0, 0.1) there is a polynomial P with |P(x) - e^x| < eps on "
                "[0, B]; instances certified by interval arithmetic on the exact float64 coefficients."),
     source=SRC("2.1", "Lemma 2.1"),
-    checks=(Direct(name="additive-error certificates", run=tb.lemma21_certificates, grade="certified"),),
+    checks=(Direct(name="additive-error certificates", run=tb.lemma21_certificates, grade="certified",
+                   scope="B in {1.5, 2, 4} x eps in {1e-2, 1e-6, 1e-10} (deep adds (8, 1e-2), (8, 1e-4))"),),
     notes="The degree expression is treated in AS-2.1/literal; the corrected expression is fitted in AS-2.2.",
 ))
 
@@ -143,6 +148,16 @@ register(Lemma(
     notes=("Division by zero at the admissible point B = ln 20, eps = 1/20; as B -> ln 20 from below "
            "the expression is unbounded while a fixed certified degree suffices, so the lower Theta "
            "constant cannot exist. Corrected expression: max{L/log(2 + L/B), B}."),
+    erratum=Erratum(
+        severity="typo", root_cause="AS-2.1-degree-log-argument",
+        readings=(
+            "The first term meant where it is meaningful, L >= e B (log(L/B) >= 1), the max being "
+            "Theta(B) elsewhere; equivalently log(2 + L/B): the degrees then match (AS-2.2 fits "
+            "max{L/log(2 + L/B), B}), which is the intent, taken from [1].",
+            "Literally for all B > 1, eps in (0, 0.1): at B = ln 20, eps = 1/20 (both admissible) "
+            "log(L/B) = 0 and the expression is undefined; as B -> L from below it is unbounded "
+            "while the degree certified at radius 2.99 suffices, so no Theta constant exists.",
+        )),
 ))
 
 register(Lemma(
@@ -154,8 +169,10 @@ register(Lemma(
     source=SRC("2.2", "Corollary 2.2"),
     corrects="AS-2.1/literal",
     checks=(
-        SympyProof(name="rescaling identity and its relative-error consequence", identities=_rescaling_identities),
-        Direct(name="certified degree table", run=tb.degree_table, grade="certified"),
+        SympyProof(name="rescaling identity and its relative-error consequence", identities=_rescaling_identities,
+                   general=True, scope="all real x, B, eps and every function Q; e^y >= 1 for y >= 0"),
+        Direct(name="certified degree table", run=tb.degree_table, grade="certified",
+               scope="radius in {0.25, 0.5, 1, 2, 4, 8} x eps in {1e-2, 1e-4, 1e-6, 1e-8, 1e-10}"),
         Direct(name="float64 feasible region", run=tb.float64_region),
     ),
 ))
@@ -171,13 +188,17 @@ register(Lemma(
     source=SRC("3.2", "Lemma 3.2"),
     corrects="AS-3.2/literal",
     checks=(
-        SympyProof(name="feature identity, d <= 3, g <= 4 (impl.poly.features)", identities=_feature_identities),
+        SympyProof(name="feature identity, d <= 3, g <= 4 (impl.poly.features)", identities=_feature_identities,
+                   scope="d in 1..3, g in 0..4, symbolic entries u, v and coefficients c"),
         SympyProof(name="the proof's construction over F (printed t(u_i) exponent in phi_v)",
-                   identities=_paper_construction_identities),
+                   identities=_paper_construction_identities,
+                   scope="(d, g) in {(1, 1), (1, 2), (2, 1), (2, 2)}, symbolic entries and coefficients"),
         Exhaustive(name="column count C(d+g, g) <= printed C(2(g+d), 2g)", instances=_rank_instances,
-                   predicate=pr.check_rank_formulas, encode=list, decode=tuple),
+                   predicate=pr.check_rank_formulas, encode=list, decode=tuple,
+                   scope="d in 1..6, g in 0..8 (deep 0..12)"),
         Exhaustive(name="|F| = C(2d+2g, 2g) by enumeration", instances=_count_instances,
-                   predicate=pr.check_paper_count, encode=list, decode=tuple),
+                   predicate=pr.check_paper_count, encode=list, decode=tuple,
+                   scope="d in 1..3, g in 0..3 with (2g+1)^(2d) <= 20000 (deep 400000) candidate functions"),
         Property(name="float inputs, d <= 6, g <= 8", strategy=pr.feature_inputs,
                  predicate=pr.check_feature_identity, encode=pr.encode_attention,
                  decode=pr.decode_attention, weight=0.5),
@@ -192,8 +213,17 @@ register(Lemma(
     statement="The degree-g polynomial P expands as sum_{i=0}^{d} c_i x^i.",
     source=SRC("3.2", "Lemma 3.2 (proof)"),
     literal="P(x) = \\sum_{i=0}^{d} c_i x^i", expect="erratum", corrected_by="AS-3.2",
-    checks=(SympyProof(name="upper index d instead of g", identities=_lemma32_literal_identities),),
+    checks=(SympyProof(name="upper index d instead of g", identities=_lemma32_literal_identities,
+                       scope="(d, g) in {(2, 2), (1, 2)}, symbolic x and coefficients"),),
     notes="Minimal counterexample d = 1, g = 2: the printed sum drops c_2 x^2.",
+    erratum=Erratum(
+        severity="typo", root_cause="AS-3.2-sum-index",
+        readings=(
+            "Upper index d read as g (the lemma calls P 'a degree-g polynomial' and the proof's K "
+            "has degree 2g): then the expansion is P's own; the intent is plain.",
+            "As printed with d < g the sum drops c_(d+1) x^(d+1) .. c_g x^g (d = 1, g = 2 drops "
+            "c_2 x^2); with d > g it names coefficients P does not have.",
+        )),
 ))
 
 register(Lemma(
@@ -233,6 +263,19 @@ register(Lemma(
            "B^2 ln B / ln ln B (sympy: ratio -> 0); the proved minimal degrees (table) grow faster than "
            "the printed expression. A finite table cannot refute an O() claim: the erratum is that the "
            "printed bound does not follow from the proof (and contradicts the tightness of [1])."),
+    erratum=Erratum(
+        severity="slip", root_cause="AS-3.4-degree-B-for-B2",
+        readings=(
+            "B in log(log(1/eps)/B) as the bound of the matrix the polynomial sees (||Q K^T/d|| <= "
+            "B^2, Lemma 3.3): that is Corollary 2.2 at bound B^2, as the proof says, but then the "
+            "max's second term would be that bound too, and it is printed B^2: the formula mixes B "
+            "and B^2.",
+            "As printed: along log(1/eps) = B^2 ln B it is ~B^2 while Corollary 2.2 at bound B^2 gives "
+            "B^2 ln B / ln ln B (sympy: printed/derived -> 0), and the proved minimal degrees grow "
+            "faster than the printed expression.  With B^2 in the log the bound follows, and Theorem "
+            "3.8's g = o(log n) survives (B = o(sqrt(log n)) makes log n / B^2 unbounded).  Theorem "
+            "3.7, Algorithm 1 line 4 and Theorem 3.8's proof print the same expression.",
+        )),
 ))
 
 register(Lemma(
@@ -243,7 +286,7 @@ register(Lemma(
         Property(name="exact rationals, box corners", strategy=pr.relative_box, predicate=pr.check_row_sum,
                  encode=pr.encode_box, decode=pr.decode_box),
         Exhaustive(name="all corners, n = 2", instances=_box_corner_instances, predicate=pr.check_row_sum,
-                   encode=pr.encode_box, decode=pr.decode_box),
+                   encode=pr.encode_box, decode=pr.decode_box, scope=CORNERS),
         Crosshair(name="kernel n <= 3", target=kernels.lemma35_row),
     ),
 ))
@@ -267,6 +310,18 @@ register(Lemma(
     notes=("n = 1, A = 1, A~ = 21/20, D = 1, D~ = 19/20, V = B = 2, eps_A = eps_D = 1/20: error 4/19 > 1/5. "
            "The proof's step sum_l D~^-1 A~_il = 1 needs D~ = diag(A~ 1); with D arbitrary (as printed) "
            "the second step (which uses D = diag(A 1)) fails as well."),
+    erratum=Erratum(
+        severity="slip", root_cause="AS-3.6-arbitrary-D",
+        readings=(
+            "D = diag(A 1), D~ = diag(A~ 1) as in Lemma 3.5, which the proof uses (its fifth step needs "
+            "sum_l D~^-1 A~_il = 1, its last 'the definition of D_ii'): the bound then holds (AS-3.6 "
+            "(i)), but the statement says 'any diagonal matrices with positive entries', so this "
+            "reading contradicts the printed hypothesis.",
+            "As printed, any D, D~ in the relative box: n = 1, A = 1, A~ = 21/20, D = 1, D~ = 19/20, "
+            "V = B = 2, eps_A = eps_D = 1/20 gives 4/19 > 1/5.  With the constant (eps_A + eps_D) B / "
+            "(1 - eps_D) it holds and is tight (AS-3.6 (ii)); Theorem 3.7, which has D~ = diag(A~ 1), "
+            "is unaffected.",
+        )),
 ))
 
 register(Lemma(
@@ -281,7 +336,8 @@ register(Lemma(
         Property(name="(ii) any D~ in the box, exact rationals", strategy=pr.relative_box,
                  predicate=pr.check_lemma36_general, encode=pr.encode_box, decode=pr.decode_box),
         Exhaustive(name="(ii) all corners, n = 2", instances=_box_corner_instances,
-                   predicate=pr.check_lemma36_general, encode=pr.encode_box, decode=pr.decode_box),
+                   predicate=pr.check_lemma36_general, encode=pr.encode_box, decode=pr.decode_box,
+                   scope=CORNERS),
         Crosshair(name="(i) kernel n <= 3", target=kernels.lemma36_consistent),
         Crosshair(name="(ii) kernel n <= 3", target=kernels.lemma36_general),
     ),
@@ -301,6 +357,16 @@ register(Lemma(
     notes=("Lemmas 3.5 and 3.6 give 2 eps B, and eps_A B is reached: 1 query, 4 keys with logits at "
            "opposite-sign extrema of P's relative error, V = +-B (B = 2.83, eps = 1e-2: error 0.0194). "
            "Correct use: polynomial accuracy eps / (2 B), still Theta of the same g when B = poly(1/eps)."),
+    erratum=Erratum(
+        severity="slip", root_cause="AS-3.7-accuracy-2epsB",
+        readings=(
+            "eps as both the polynomial's accuracy (line 4) and AAttC's output error, as printed ('eps "
+            "is the accuracy output'): Lemmas 3.5 and 3.6 give (eps_A + eps_D) B = 2 eps B, and "
+            "eps_A B is reached (B = 2.83, eps = 1e-2: error 0.0194 > eps).",
+            "AAttC's error up to a constant factor: B is not a constant (it grows to o(sqrt(log n)) "
+            "in Theorem 3.8), so 2 eps B is not O(eps).  Running line 4 at eps / (2B) repairs it, "
+            "and g stays within its Theta since log(2B/eps) = Theta(log(1/eps)) for B = poly(1/eps).",
+        )),
 ))
 
 register(Lemma(
@@ -316,9 +382,12 @@ register(Lemma(
                  predicate=pr.check_theorem37, encode=pr.encode_attention, decode=pr.decode_attention,
                  weight=0.3),
         Exhaustive(name="adversarial logits at the error extrema", instances=_adversarial_instances,
-                   predicate=pr.check_theorem37, encode=pr.encode_attention, decode=pr.decode_attention),
+                   predicate=pr.check_theorem37, encode=pr.encode_attention, decode=pr.decode_attention,
+                   scope=("one adversarial instance per radius in {1, 4, 8} (deep: 0.25 .. 8) x eps in "
+                          "{1e-2, 1e-4, 1e-6, 1e-8, 1e-10}")),
         Crosshair(name="kernel n <= 3 (exact arithmetic)", target=kernels.theorem37_corrected),
-        Direct(name="poly_attention float64 floor", run=tb.poly_attention_floor),
+        Direct(name="poly_attention float64 floor: measured rounding within the statement's term",
+               run=tb.poly_attention_floor, grade="holds"),
     ),
 ))
 
