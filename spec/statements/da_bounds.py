@@ -103,8 +103,7 @@ register(Lemma(
             "upper and lower bound agree with the body, and only the unit is unstated.",
             "Per entry (the abstract's own definition of the query stage): false for every tau in "
             "(0, 1): keeping A and D explicitly gives O(n) worst-case updates of K or V and O(n) "
-            "entry queries, within both forbidden bounds since omega(1,1,tau) >= 2 (the check); "
-            "Theorem 4.1 itself at a = 1 (query O(n), update O(n^(omega-1))) meets them too.",
+            "entry queries, within both forbidden bounds since omega(1,1,tau) >= 2 (the check).",
         )),
 ))
 
