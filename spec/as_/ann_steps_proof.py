@@ -1,8 +1,8 @@
-"""General proofs (every n and d) of the Gap-ANN statements of AS (arXiv 2302.13214) section 4:
-Remark 4.4 (balancing), Definition 4.5 (the promise classes), and the steps of Lemma 4.7 that
-concern the vectors and the matrix ``A`` (the case 1 probe count, ``A``, Eqs. (10) and (11),
-the bounds on ``D``, the first steps of Cases 2a and 2b).  The steps about the thresholds
-(Eqs. (12), (13), Cases 2a and 2b) are in :mod:`spec.as_.ann_cases_proof`.
+"""General proofs (every n and d) of the Gap-ANN statements of AS (arXiv 2302.13214): section
+4.2, Remark 4.4 (balancing) and Definition 4.5 (the promise classes), and the steps of section
+4.3, Lemma 4.7 that concern the vectors and the matrix ``A`` (the case 1 probe count, ``A``,
+Eqs. (10) and (11), the bounds on ``D``, the first steps of Cases 2a and 2b).  The steps about
+the thresholds (Eqs. (12), (13), Cases 2a and 2b) are in :mod:`spec.as_.ann_cases_proof`.
 
 The z3 proofs are inductions over the coordinates of a vector pair or over the entries of a row
 (:class:`spec.sum_induction.SumInduction`), with per-coordinate facts about bits; the sympy
@@ -133,7 +133,9 @@ def row_sums(printed_tau: bool = False) -> Iterator[Claim]:
     """``n tau <= D_ii <= 2 n tau`` for every ``i`` in [2n], ``tau = e^(beta/2)``.
 
     Row ``i < n``: ``D_ii = sum_{j<n} A_ij + n e^(beta/2)`` with ``1 <= A_ij <= e^(beta/4)``
-    (Eqs. (10), (11)); row ``i >= n``: ``D_ii = n exp(0) + n e^(beta/2)``.
+    (Eqs. (10), (11), whose claims are listed too); row ``i >= n``: ``D_ii = n exp(0) + n
+    e^(beta/2)``; the block values ``e^(beta/2)`` and ``exp(0)`` are those :func:`attention_matrix`
+    proves (a sympy check, :data:`MATRIX_A`).
     ``printed_tau``: ``tau = e^beta`` (AS-4.7-D/literal; the lower bound fails)."""
     z3 = _z3()
     yield from entry_upper_bounds()

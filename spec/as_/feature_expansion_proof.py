@@ -7,15 +7,16 @@ identities with symbolic ``d``, ``g``, ``k``, ``j`` (each decided by
 ``proofs_checks.engines.sympy_proof.is_zero``), assembled as follows.
 
 1. Sum lemmas for *every* sequence ``f`` (an undefined sympy function): distributing a factor;
-   adjacent ranges join (``sum_{0..k} + sum_{k+1..k+1} = sum_{0..k+1}``); a one-term sum is its
-   term; and the index shift ``sum_{j=0}^{K} f(j + 1) = sum_{j=1}^{K+1} f(j)``, by induction on
-   ``K`` (base ``K = 0``; step: both sides grow by ``f(K + 2)``, via joined ranges).
+   adding two sums over one range; adjacent ranges join (``sum_{0..k} + sum_{k+1..k+1} =
+   sum_{0..k+1}``); a one-term sum is its term; and the index shift ``sum_{j=0}^{K} f(j + 1) =
+   sum_{j=1}^{K+1} f(j)``, by induction on ``K`` (base ``K = 0``; step: both sides grow by
+   ``f(K + 2)``, via joined ranges).
 2. Binomial theorem, ``B_k = sum_{j=0}^{k} C(k, j) z^j s^(k-j) = (s + z)^k``, by induction on
    ``k``: base ``k = 0``; step: ``(s + z) B_k`` splits into ``sum s T(j) + sum z T(j)`` (1, with
    ``T(j) = C(k, j) z^j s^(k-j)``); the second is ``sum_{j=1}^{k+1} z T(j - 1)`` (the shift);
    both extend to ``j = 0..k+1`` because the added terms ``s T(k + 1)`` and ``z T(-1)`` are 0;
-   and termwise ``s T(j) + z T(j - 1) = C(k + 1, j) z^j s^(k+1-j)`` (Pascal), so
-   ``(s + z) B_k = B_{k+1}``.
+   the two sums over ``0..k+1`` add termwise (1), and termwise ``s T(j) + z T(j - 1) =
+   C(k + 1, j) z^j s^(k+1-j)`` (Pascal), so ``(s + z) B_k = B_{k+1}``.
 3. Multinomial theorem, ``F_d(k) = sum_{|alpha| = k} m(alpha) z^alpha = (z_1 + ... + z_d)^k``
    for every ``k``, by induction on ``d``: base ``d = 1`` (``m((k)) = 1``); step: the
    multi-indices of length ``d + 1`` and size ``k`` are the pairs (``alpha'`` of length ``d`` and
@@ -27,7 +28,7 @@ identities with symbolic ``d``, ``g``, ``k``, ``j`` (each decided by
    ``z_i = u_i v_i`` gives ``sum_k c_k <u, v>^k = P(<u, v>)``.
 5. Count: ``N_d(g) = #{alpha in N^d: |alpha| <= g} = C(d + g, g)``, by induction on ``d``
    (base ``g + 1 = C(1 + g, g)``; step ``N_{d+1}(g) = sum_{m=0}^{g} N_d(m)``, regrouped by the
-   last exponent, and ``sum_{m=0}^{g} C(d + m, m) = C(d + 1 + g, g)`` by induction on ``g``:
+   last exponent ``j = g - m``, and ``sum_{m=0}^{g} C(d + m, m) = C(d + 1 + g, g)`` by induction on ``g``:
    joined ranges and Pascal).
 
 ``s`` and ``z`` are non-zero symbols so that powers with negative exponents at the range ends
@@ -71,6 +72,9 @@ def sum_lemmas() -> Iterator[Identity]:
     yield ("sum lemma, joining at the bottom: sum_{0..0} f + sum_{1..k+1} f = sum_{0..k+1} f",
            S(f(j), (j, 0, 0)) + S(f(j), (j, 1, k + 1)), S(f(j), (j, 0, k + 1)))
     yield ("sum lemma, one term: sum_{a..a} f = f(a)", S(f(j), (j, a, a)), f(a))
+    h = sympy.Function("h")
+    yield ("sum lemma, adding: sum_{0..k} f + sum_{0..k} h = sum_{0..k} (f + h)",
+           S(f(j), (j, 0, k)) + S(h(j), (j, 0, k)), S(f(j) + h(j), (j, 0, k)))
     yield ("shift, base K = 0: sum_{j=0}^{0} f(j + 1) = sum_{j=1}^{1} f(j)",
            S(f(j + 1), (j, 0, 0)), S(f(j), (j, 1, 1)))
     yield ("shift, step: sum_{j=0}^{K+1} f(j + 1) = sum_{j=0}^{K} f(j + 1) + sum_{j=K+1}^{K+1} f(j + 1)",
