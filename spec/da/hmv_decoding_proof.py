@@ -1,7 +1,7 @@
 """General proofs (every n) of the decoding claims of DA's HMV reductions: DA (arXiv 2304.02207)
 section 5.3, Lemma 5.5 with Claims 5.6 and 5.7, and section 5.4, Lemma 5.9 with Claims 5.10 and
-5.11 (seed 003: Lemma C.5, Claims C.6 and C.7), the corrected D~ of Lemma 5.9 and its extension
-to every hint P.
+5.11 (Lemma C.5, Claims C.6 and C.7 in the appendix of a later version), the corrected D~ of
+Lemma 5.9 and its extension to every hint P.
 
 Every claim is about one entry ``(j, i)`` and reduces to one per-term fact plus "a sum of
 non-negative terms is zero iff every term is", proved by induction over the terms

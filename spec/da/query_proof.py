@@ -90,8 +90,8 @@ def row_sums(s: dict[str, Any]) -> Iterator[Identity]:
 def answer(s: dict[str, Any], drop_key_term: bool = False) -> Identity:
     """The corrected answer with both hypotheses substituted equals ``(D^{-1} A V)_ij``.
 
-    ``drop_key_term``: seed 000's Algorithm 4 as printed (line 9), ``D^{-1} (C + A Delta_V)``
-    without the pending key term (DA-4.6/v1)."""
+    ``drop_key_term``: DA section 4, Algorithm 4 as printed (line 9, arXiv v1),
+    ``D^{-1} (C + A Delta_V)`` without the pending key term (DA-4.6/v1)."""
     A0, V0, Ak, dV = s["A0"], s["V0"], s["A_k"], s["Delta_V"]
     i, j, ell, S = s["i"], s["j"], s["l"], s["sum"]
     C = S(A0[i, ell] * V0[ell, j])

@@ -29,7 +29,7 @@ Identity = tuple[str, Any, Any]
 def new_C(s: dict[str, Any], drop_value_term: bool = False) -> Identity:
     """``C + Delta_C,1 Delta_C,2 + A Delta_V = (A (V0 + Delta_V))_ij``.
 
-    ``drop_value_term``: seed 000's Algorithm 5 line 6 as printed, ``C~ <- C + Delta_C,1
+    ``drop_value_term``: DA section 4, Algorithm 5 line 6 as printed (v1), ``C~ <- C + Delta_C,1
     Delta_C,2`` (erratum E5)."""
     A0, V0, Ak, dV = s["A0"], s["V0"], s["A_k"], s["Delta_V"]
     i, j, ell, S = s["i"], s["j"], s["l"], s["sum"]
@@ -52,7 +52,7 @@ def maintained_V(s: dict[str, Any]) -> Iterator[Identity]:
 def telescoped_D(s: dict[str, Any], printed: bool = False) -> Iterator[Identity]:
     """``D_0^{-1} + sum_{t<k} Delta_D(t) = D_k^{-1}`` per row ``i``, by induction on ``k``.
 
-    ``printed``: seed 000's Algorithm 2 line 13 as printed, ``(Delta_D)_jj = (D_tmp)_jj -
+    ``printed``: DA section 4, Algorithm 2 line 13 as printed (v1), ``(Delta_D)_jj = (D_tmp)_jj -
     D~_jj^{-1}`` (a D mixed with a D^{-1}; erratum E2)."""
     Ak, A0, u, delta, i, ell, S = (s[x] for x in ("A_k", "A0", "u", "delta", "i", "l", "sum"))
     yield ("D^{-1}, base k = 0: D_0^{-1} + (no term) = ((A_0 1)_i)^{-1}", 1 / S(A0[i, ell]) + 0, 1 / S(A0[i, ell]))
