@@ -9,7 +9,7 @@ Parameters (Eqs. (4)-(9), (12)): ``t = C_0 ln n``, ``d = C ln n``, ``C_b^2 = 40 
 z3 works with ``L = ln n`` as a real and with values of ``exp`` as reals under
 :data:`spec.exp_facts.FACTS`; about logarithms it assumes ``ln`` is increasing (``n >= 2`` gives
 ``L >= ln 2``) and the decimal bounds ``0.6931 < ln 2 < 0.6932``, ``1.7917 < ln 6 < 1.7918``
-(checked against ``math.log`` by the tests), and ``exp(10 ln n) = n^10``.
+(checked against ``math.log`` by the tests), and (Case 2b) ``exp(10 ln n) = n^10``.
 
 Eq. (12) holds for every ``eps > 0`` once ``n >= 6``, and for ``n >= 2`` when ``eps <= 25``; it
 fails for small ``n`` and large ``eps`` (n = 2, t = d, eps = 100: ``t~ = 2^(-0.4)/12 = 0.063`` <
@@ -27,7 +27,7 @@ from spec.exp_facts import FACTS, ExpValues
 from spec.registry import SmtProof
 from spec.sum_induction import Claim, SumInduction, deduplicated
 
-LOGS = "ln increasing, 0.6931 < ln 2 < 0.6932, 1.7917 < ln 6 < 1.7918, exp(10 ln n) = n^10"
+LOGS = "ln increasing, 0.6931 < ln 2 < 0.6932, 1.7917 < ln 6 < 1.7918"
 
 
 def _z3() -> Any:
@@ -173,14 +173,17 @@ def case_2b(printed_tau: bool = False) -> Iterator[Claim]:
         tt * 6 * nr * tau == v["X"], u * D == row.state["S"], _abs(o - u) <= eps_a, eps_a <= tt)
 
 
-SCOPE = ("all n >= 2, d >= 1 (balanced), 0 < t <= d, eps > 0, C, C_0 > 0 with the parameters of "
-         "Eqs. (4)-(9); " + FACTS + "; " + LOGS)
+OUTPUT = "any output o with |o - u_i| <= eps_a <= t~ (AAttC, AS Definition 1.2)"
 
 EQ_12 = SmtProof("t~ >= eps_a in logarithms, both taus", eq_12_both,
                  scope="n >= 6 and every eps > 0, or n >= 2 and 0 < eps <= 25; 0 < t <= d; both "
                        "tau = e^beta and e^(beta/2); " + LOGS)
 EQ_13 = SmtProof("0.25 beta eps t/d = 10 ln n and n^10 >= 8n > 4n", eq_13,
                  scope="all n >= 2 (real), C, C_0, eps > 0 with the parameters of Eqs. (4)-(9)")
-CASE_2A = SmtProof("near row: u_i >= 3 t~, output >= t~_0, every n and d", case_2a, scope=SCOPE)
+CASE_2A = SmtProof("near row: u_i >= 3 t~, output >= t~_0, every n and d", case_2a,
+                   scope="all n, d >= 1 (balanced), 0 < t <= d, beta > 0, either tau with D_ii <= 2 n "
+                         "tau (AS-4.7-D), " + OUTPUT + "; " + FACTS)
 CASE_2B = SmtProof("far row: u_i <= (3/4) t~, output < t~_0, every n and d (tau = e^(beta/2))", case_2b,
-                   scope=SCOPE)
+                   scope="all n >= 2, d >= 1 (balanced), 0 < t <= d, eps > 0, C, C_0 > 0 with the "
+                         "parameters of Eqs. (4)-(9), tau = e^(beta/2) with D_ii >= n tau (AS-4.7-D), "
+                         + OUTPUT + "; " + FACTS + "; exp(10 ln n) = n^10")
