@@ -178,7 +178,7 @@ OUTPUT = "any output o with |o - u_i| <= eps_a <= t~ (AAttC, AS Definition 1.2)"
 EQ_12 = SmtProof("t~ >= eps_a in logarithms, both taus", eq_12_both,
                  scope="n >= 6 and every eps > 0, or n >= 2 and 0 < eps <= 25; 0 < t <= d; both "
                        "tau = e^beta and e^(beta/2); " + LOGS)
-EQ_13 = SmtProof("0.25 beta eps t/d = 10 ln n and n^10 >= 8n > 4n", eq_13,
+EQ_13 = SmtProof("0.25 beta eps t / d equals 10 ln n, and n^10 >= 8n > 4n", eq_13,
                  scope="all n >= 2 (real), C, C_0, eps > 0 with the parameters of Eqs. (4)-(9)")
 CASE_2A = SmtProof("near row: u_i >= 3 t~, output >= t~_0, every n and d", case_2a,
                    scope="all n, d >= 1 (balanced), 0 < t <= d, beta > 0, either tau with D_ii <= 2 n "
