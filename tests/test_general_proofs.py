@@ -89,6 +89,7 @@ BROKEN: dict[str, tuple[Callable[[], Any], str]] = {
     "AS-4.7-eq10": (partial(steps.entry_upper_bounds, balanced=False), "Eq. (10), balanced"),
     "AS-4.7-eq11": (partial(steps.entry_lower_bound, strict=True), "Eq. (11)"),
     "AS-4.7-D": (partial(steps.row_sums, printed_tau=True), "i < n: D_ii"),  # AS-4.7-D/literal
+    "AS-4.7-2a-ip": (partial(steps.inner_product_step, "2a", loose=True), "Case 2a"),
     "AS-4.7-2b-ip": (partial(steps.inner_product_step, "2b", printed=True), "Case 2b"),  # /literal
     "AS-4.7-eq12": (partial(cases.eq_12, "printed", small_n_any_eps=True), "n >= 2, every eps > 0"),
     "AS-4.7-eq13": (partial(cases.eq_13, n_min=1), "n >= 1"),
@@ -137,6 +138,10 @@ def test_broken_variant_is_refuted_at_its_step(variant: str) -> None:
     assert result.status == COUNTEREXAMPLE, (variant, result.status, result.detail)
     failing = result.counterexample["values"][key]
     assert label in failing, (variant, failing)
+
+
+def test_every_statement_has_a_broken_variant() -> None:
+    assert set(CHECKS) == {variant.split(" ")[0] for variant in BROKEN}
 
 
 def _claims_of_every_smt_check() -> list[tuple[str, Any, list[Any]]]:

@@ -65,11 +65,12 @@ def _balanced(s: dict[str, Any], d: Any) -> list[Any]:
     return [s["K"] == d, 2 * s["na"] == d, 2 * s["nb"] == d, d >= 1]
 
 
-def inner_product_step(case: str = "2a", printed: bool = False) -> Iterator[Claim]:
+def inner_product_step(case: str = "2a", printed: bool = False, loose: bool = False) -> Iterator[Claim]:
     """Case 2a, first step: ``||a - b||^2 <= t`` implies ``beta <a, b>/d~ >= 0.25 beta (1 - t/d)``;
     Case 2b: ``||a - b||^2 >= (1 + eps) t`` implies ``beta <a, b>/d~ <= 0.25 beta (1 - (1+eps) t/d)``.
 
-    ``printed`` (2b only): the printed ``beta <a, b>/d`` (no ``~``) under ``> (1 + eps) t``."""
+    ``printed`` (2b only): the printed ``beta <a, b>/d`` (no ``~``) under ``> (1 + eps) t``;
+    ``loose`` (2a only): the hypothesis ``||a - b||^2 <= (1 + eps) t`` (a broken claim)."""
     z3 = _z3()
     pairs = pair_sums()
     yield from pairs.claims()
@@ -80,8 +81,9 @@ def inner_product_step(case: str = "2a", printed: bool = False) -> Iterator[Clai
     dr = z3.ToReal(d)
     hyps = [*_balanced(s, d), beta > 0, t > 0, eps > 0, t <= dr]
     if case == "2a":
+        near = h <= (1 + eps) * t if loose else h <= t
         yield pairs.conclude("Case 2a: ||a - b||^2 <= t implies beta <a, b>/d~ >= 0.25 beta (1 - t/d)",
-                             lambda _: lam * 4 * dr >= beta * (dr - t), *hyps, h <= t, lam * 2 * dr == beta * ip)
+                             lambda _: lam * 4 * dr >= beta * (dr - t), *hyps, near, lam * 2 * dr == beta * ip)
         return
     divisor = dr if printed else 2 * dr
     gap = h > (1 + eps) * t if printed else h >= (1 + eps) * t
