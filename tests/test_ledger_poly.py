@@ -10,14 +10,28 @@ from impl.ledger import Ledger
 from impl.poly import exp_polynomial, feature_maps, poly_attention, poly_attention_report
 from spec.as_poly import costs as C
 
-# radius B^2 = 1 (scale 1/d), eps = 1e-2: the certified polynomial has degree 3 (docs/poly.md)
+# radius B^2 = 1 (scale 1/d), eps = 1e-2: the certified polynomial has degree 3 (docs/poly.md).
+# A row of Q and one of K sit at corners of the box, so the norm bound |s| max||q|| max||k|| is
+# no smaller than the entry bound |s| d B^2 = 1 and the radius stays 1.
 N_Q, N_K, D, E, G = 3, 2, 2, 1, 3
 R = math.comb(D + G, G)          # 10 feature columns
 
 
 def inputs(seed=0):
     rng = np.random.default_rng(seed)
-    return (rng.uniform(-1, 1, (N_Q, D)), rng.uniform(-1, 1, (N_K, D)), rng.uniform(-2, 2, (N_K, E)))
+    Q, K = rng.uniform(-1, 1, (N_Q, D)), rng.uniform(-1, 1, (N_K, D))
+    Q[0], K[0] = (1.0, -1.0), (-1.0, 1.0)
+    return Q, K, rng.uniform(-2, 2, (N_K, E))
+
+
+def validate_count(n, m, d, e):
+    """Copies and finiteness of Q, K, V, max |Q| and max |K| (abs, max), row norms of Q and K."""
+    return (n + m) * d + m * e + 2 * (n + m) * d + (n + m) * d
+
+
+def test_the_hand_computed_case_keeps_radius_one():
+    rep = poly_attention_report(*inputs(), eps=1e-2, B=1.0)
+    assert rep.radius == 1.0 and rep.radii.entry == 1.0 and rep.radii.norm >= 1.0
 
 
 def test_degree_of_the_hand_computed_case():
@@ -32,8 +46,9 @@ def test_poly_attention_exact_counts(block_rows, kb, step):
     assert rep.ledger is led and len(led.calls) == 1
     c = led.last()
     n, m, d, e, g, r = N_Q, N_K, D, E, G, R
-    # validation: copies and finiteness of Q, K, V (n d + m d + m e), max |Q| and max |K| (abs, max)
-    assert c.part("validate")[0] == (n + m) * d + m * e + 2 * (n + m) * d == 32
+    # validation: copies and finiteness of Q, K, V (n d + m d + m e), max |Q| and max |K| (abs, max),
+    # the squared norms of the rows of Q and K (d multiply-adds per row: the norm radius)
+    assert c.part("validate")[0] == validate_count(n, m, d, e) == 42
     # features: r + g + 1 for the weights, r - 1 products per row of Q and of K
     assert c.part("features")[0] == (r + g + 1) + (r - 1) * (n + m) == 59
     # D: the ones column of U2^T [1 | V] (r per key row) and its block additions (r per block),
@@ -44,7 +59,9 @@ def test_poly_attention_exact_counts(block_rows, kb, step):
     assert c.part("products")[0] == 3 * m * e + r * m * e + r * e * kb + r * e + n * r * e + 3 * n * e
     assert c.mul_adds == sum(c.part(k)[0] for k in ("validate", "features", "D", "products"))
     assert c.exps == 0 and all(v[1] == 0 for v in c.parts.values())
-    assert c.mul_adds == sum(C.exact_counts(n, m, d, e, g, kb).values())
+    # spec AS-3.7-cost's formulas, with the row norms added to validation
+    spec = C.exact_counts(n, m, d, e, g, kb)
+    assert c.mul_adds == sum(spec.values()) + (n + m) * d
     assert c.sizes == {"n": n, "m": m, "d": d, "e": e, "g": g, "r": r, "step": step,
                        "blocks_k": kb, "blocks_q": -(-n // step)}
     # words held: copies (n d + m d + m e), the feature buffer r step, [1 | V], the r x (1 + e)
@@ -58,7 +75,7 @@ def test_default_block_case_totals():
     led = Ledger()
     poly_attention(Q, K, V, eps=1e-2, B=1.0, ledger=led)
     c = led.last()
-    assert (c.op, c.mul_adds, c.space) == ("poly_attention", 32 + 59 + 76 + 85, 78)
+    assert (c.op, c.mul_adds, c.space) == ("poly_attention", 42 + 59 + 76 + 85, 78)
 
 
 def test_feature_maps_exact_counts_and_words():
@@ -108,7 +125,7 @@ def test_disabled_and_rejected_calls_record_nothing():
         poly_attention("Q", K, V, ledger=led)
     assert led.calls == [] and led._open is None and led._part is None
     poly_attention(Q, K, V, eps=1e-2, B=1.0, ledger=led)
-    assert [c.op for c in led.calls] == ["poly_attention"] and led.last().mul_adds == 252
+    assert [c.op for c in led.calls] == ["poly_attention"] and led.last().mul_adds == 262
 
 
 def test_abs_sums_are_a_separate_part():
@@ -116,7 +133,7 @@ def test_abs_sums_are_a_separate_part():
     rep = poly_attention_report(Q, K, V, eps=1e-2, B=1.0, with_abs_sums=True)
     c = rep.ledger.last()
     assert c.part("abs sums")[0] > 0
-    assert sum(c.part(k)[0] for k in ("validate", "features", "D", "products")) == 252
+    assert sum(c.part(k)[0] for k in ("validate", "features", "D", "products")) == 262
 
 
 def test_bounds_reject_inflated_counts(monkeypatch):

@@ -201,7 +201,10 @@ def test_poly_attention_close_to_exact():
     assert rep.output.shape == (40, 3)
     assert np.max(np.abs(rep.output - ref)) <= 2 * rep.poly.certified_error + 1e-12
     assert rep.rank == math.comb(4 + rep.poly.degree, 4)
-    assert rep.radius >= 0.25 * 4 * rep.B ** 2
+    # the radius bounds every logit, and is the grid point above the tighter of the two bounds
+    assert np.max(np.abs(0.25 * Q @ K.T)) <= rep.radii.norm <= rep.radius
+    assert rep.radii.norm < rep.radii.entry and rep.radii.entry >= 0.25 * 4 * rep.B ** 2
+    assert rep.radius < 0.25 * 4 * rep.B ** 2     # the norm bound saved something here
     np.testing.assert_allclose(rep.output, poly_attention(Q, K, V, eps=1e-6), rtol=0, atol=1e-14)
     assert np.all(rep.abs_sums >= rep.row_sums * (1 - 1e-12))
 
@@ -211,7 +214,8 @@ def test_poly_attention_given_B_and_scale():
     Q, K, V = rng.uniform(-1, 1, (8, 2)), rng.uniform(-1, 1, (8, 2)), rng.uniform(-1, 1, (8, 1))
     out = poly_attention(Q, K, V, eps=1e-8, B=1.5, scale=0.3)
     assert np.max(np.abs(out - attention(Q, K, V, scale=0.3))) < 1e-7
-    assert poly_attention_report(Q, K, V, B=1.5, scale=0.3).radius >= 0.3 * 2 * 1.5 ** 2
+    rep = poly_attention_report(Q, K, V, B=1.5, scale=0.3)
+    assert rep.radii.entry >= 0.3 * 2 * 1.5 ** 2 and rep.radius >= np.max(np.abs(0.3 * Q @ K.T))
 
 
 def test_poly_attention_zero_logits():

@@ -3,10 +3,12 @@
     A~ = P(scale Q K^T) = U1 U2^T            (Lemma 3.4 via Lemma 3.2 and Corollary 2.2)
     w~ = U1 (U2^T 1),   T = diag(w~)^{-1} U1 (U2^T V)
 
-with ``scale = 1/d`` by default and ``P = exp_polynomial(R, eps)`` certified on ``[-R, R]``,
-``R = |scale| d B^2`` (Lemma 3.3: ``|scale <Q_i, K_j>| <= R`` when ``||Q||, ||K|| <= B``).  Both
-products share one pass: ``Z = U1 (U2^T [1 | V])``.  ``U1`` and ``U2`` are built and consumed in row
-blocks, so memory stays O(block r) while the time is O(n r (e + 1)).
+with ``scale = 1/d`` by default and ``P = exp_polynomial(R, eps)`` certified on ``[-R, R]``.
+``R`` bounds every logit: the tighter of ``|scale| max ||Q_i|| max ||K_j||`` (Cauchy-Schwarz) and
+Lemma 3.3's ``|scale| d B^2``, rounded up to a grid (:mod:`impl.poly.radius`).  Both products share
+one pass: ``Z = U1 (U2^T [1 | V])``.  ``U1`` and ``U2`` are built and consumed in row blocks, so
+memory stays O(block r) while the time is O(n r (e + 1)); a configuration whose rank cannot fit
+in memory is refused before anything is allocated (:mod:`impl.poly.budget`).
 
 Guarantee (Lemma 3.5 with D~ = diag(A~ 1), then Lemma 3.6 in the form that holds, see
 docs/poly.md): in exact arithmetic ``||T - Att||_inf <= 2 eps_A ||V||_inf`` with
@@ -27,14 +29,16 @@ import numpy as np
 
 from impl.elements import FLOAT64, as_attention_inputs, as_scalar, power_of_two_scale
 from impl.ledger import Ledger
-from impl.poly.expoly import ExpPolynomial, exp_polynomial, validate_radius_eps
+from impl.poly.bounds import minimal_degree_lower_bound
+from impl.poly.budget import check_fits, fit_step, memory_limit
+from impl.poly.expoly import MAX_DEGREE, ExpPolynomial, exp_polynomial, validate_radius_eps
 from impl.poly.features import monomials, paper_rank, rank, weights
+from impl.poly.radius import MIN_RADIUS, Radius, certificate_radius
 
 #: float64 entries per feature block (rows x rank), 16 MB: skinny GEMMs need a few hundred rows to
 #: run near memory bandwidth (measured on the benchmark machine)
 BLOCK_ENTRIES = 1 << 21
-#: radius used when every logit is 0 (Q or K all zero, or scale 0)
-MIN_RADIUS = 2.0 ** -30
+__all__ = ["BLOCK_ENTRIES", "MIN_RADIUS", "PolyAttentionReport", "poly_attention", "poly_attention_report"]
 
 
 @dataclass(frozen=True)
@@ -43,7 +47,8 @@ class PolyAttentionReport:
 
     output: np.ndarray
     poly: ExpPolynomial
-    #: the certificate radius ``R >= |scale| d B^2`` (rounded up) and its inputs
+    #: the certificate radius: the tighter of the norm bound ``|scale| max||Q_i|| max||K_j||`` and
+    #: the entry bound ``|scale| d B^2`` (both in ``radii``), rounded up to the grid
     radius: float
     B: float
     scale: float
@@ -56,21 +61,15 @@ class PolyAttentionReport:
     abs_sums: np.ndarray | None
     #: the operation counts (``impl.ledger``): its last call is this one
     ledger: Ledger | None = None
+    #: both bounds on the logits the radius was chosen from
+    radii: Radius | None = None
 
 
-def _float_up(q: Fraction) -> float:
-    f = float(q)
-    if Fraction(f) < q:
-        f = math.nextafter(f, math.inf)
-    return f
-
-
-def _validate(Q: Any, K: Any, V: Any, eps: Any, B: Any, scale: Any):
+def _validate(Q: Any, K: Any, V: Any, eps: Any, B: Any, scale: Any, max_bytes: Any):
     Qa, Ka, Va, kind = as_attention_inputs(Q, K, V)
     if kind is not FLOAT64:
         raise TypeError("poly_attention works on float64 arrays (Q holds "
                         f"{kind.name} numbers); use impl.attention for exact kinds")
-    d = Qa.shape[1]
     validate_radius_eps(1.0, eps)
     qmax, kmax = float(np.max(np.abs(Qa))), float(np.max(np.abs(Ka)))
     if B is None:
@@ -83,17 +82,46 @@ def _validate(Q: Any, K: Any, V: Any, eps: Any, B: Any, scale: Any):
             raise ValueError(f"Q has an entry of absolute value {qmax} > B = {Bv}")
         if kmax > Bv:
             raise ValueError(f"K has an entry of absolute value {kmax} > B = {Bv}")
-    s = 1.0 / d if scale is None else as_scalar(scale, "scale", FLOAT64)
-    radius = _float_up(abs(Fraction(s)) * d * Fraction(Bv) ** 2)
-    if not math.isfinite(radius):
-        raise ValueError(f"scale * d * B^2 overflows float64 (B = {Bv}, scale = {s})")
-    return Qa, Ka, Va, float(eps), Bv, s, max(radius, MIN_RADIUS)
+    s = 1.0 / Qa.shape[1] if scale is None else as_scalar(scale, "scale", FLOAT64)
+    if max_bytes is None:
+        limit = memory_limit()
+    else:
+        limit = as_scalar(max_bytes, "max_bytes", FLOAT64)
+        if not limit > 0:
+            raise ValueError(f"max_bytes must be > 0, got {max_bytes!r}")
+    radii = certificate_radius(Qa, Ka, s, Bv)
+    if not math.isfinite(radii.value):
+        raise ValueError(f"scale * max||q|| * max||k|| overflows float64 (B = {Bv}, scale = {s})")
+    return Qa, Ka, Va, float(eps), Bv, s, radii, limit
+
+
+def _step(n: int, m: int, d: int, e: int, r: int, block_rows: int | None, limit: float) -> int:
+    """Rows per feature block: ``block_rows`` or :data:`BLOCK_ENTRIES` / r, at most max(n, m) (a
+    larger block gives the same single block), lowered to fit the memory limit."""
+    step = max(1, min(max(n, m), block_rows or BLOCK_ENTRIES // r))
+    return fit_step(n, m, d, e, r, step, limit)
+
+
+def _choose_polynomial(Qa, Va, Bv, radius: float, eps: float, limit: float,
+                       block_rows: int | None) -> tuple[ExpPolynomial, int]:
+    """P for (radius, eps) and the rows per block, refusing first on the proved lower bound of
+    the degree (certifying a high degree takes seconds), then on the degree found."""
+    n, d = Qa.shape
+    m, e = Va.shape
+    validate_radius_eps(radius, eps)
+    kw = {"n": n, "m": m, "d": d, "e": e, "eps": eps, "B": Bv, "radius": radius, "limit": int(limit)}
+    g_lb = min(minimal_degree_lower_bound(radius, eps, cap=MAX_DEGREE), MAX_DEGREE)
+    check_fits(degree=g_lb, step=_step(n, m, d, e, rank(d, g_lb), block_rows, limit), at_least=True, **kw)
+    poly = exp_polynomial(radius, eps)
+    step = _step(n, m, d, e, rank(d, poly.degree), block_rows, limit)
+    check_fits(degree=poly.degree, step=step, **kw)
+    return poly, step
 
 
 def poly_attention_report(
     Q: Any, K: Any, V: Any, *, eps: float = 1e-6, B: float | None = None,
     scale: float | None = None, with_abs_sums: bool = False, block_rows: int | None = None,
-    ledger: Ledger | None = None,
+    ledger: Ledger | None = None, max_bytes: float | None = None,
 ) -> PolyAttentionReport:
     """:func:`poly_attention` with its intermediate quantities (seed 002, Algorithm 1).
 
@@ -103,7 +131,7 @@ def poly_attention_report(
     led = ledger if ledger is not None else Ledger()
     led.begin("poly_attention")
     try:
-        report = _poly_attention(Q, K, V, eps, B, scale, with_abs_sums, block_rows, led)
+        report = _poly_attention(Q, K, V, eps, B, scale, with_abs_sums, block_rows, max_bytes, led)
     except BaseException:
         led.abort()
         raise
@@ -111,23 +139,25 @@ def poly_attention_report(
 
 
 def _poly_attention(Q: Any, K: Any, V: Any, eps: Any, B: Any, scale: Any, with_abs_sums: bool,
-                    block_rows: int | None, led: Ledger) -> PolyAttentionReport:
+                    block_rows: int | None, max_bytes: Any, led: Ledger) -> PolyAttentionReport:
     led.part("validate")
-    Qa, Ka, Va, eps, Bv, s, radius = _validate(Q, K, V, eps, B, scale)
+    Qa, Ka, Va, eps, Bv, s, radii, limit = _validate(Q, K, V, eps, B, scale, max_bytes)
+    radius = radii.value
     n, d = Qa.shape
     m, e = Va.shape
-    # private copies and the finiteness check of every entry (impl.elements), max |Q|, max |K|
+    # private copies and the finiteness check of every entry (impl.elements), max |Q|, max |K|,
+    # and the squared norms of the rows of Q and K (the norm radius)
     led.touch((n + m) * d + m * e)
     led.vec((n + m) * d + m * e)
     led.vec(2 * (n + m) * d)
-    poly = exp_polynomial(radius, eps)   # depends on (R, eps) only: not counted (line 4)
+    led.charge((n + m) * d, 0, (n + m) * (d + 1))
+    # depends on (R, eps) only: not counted (line 4)
+    poly, step = _choose_polynomial(Qa, Va, Bv, radius, eps, limit, block_rows)
     g = poly.degree
     r = rank(d, g)
     led.part("features")
     W1 = weights(list(poly.coefficients), d, s)
     led.charge(r + g + 1, 0, 2 * r + g + 1)      # c_k s^k, times |alpha|!/alpha!
-    # rows per block (at most max(n, m): a larger block_rows gives the same single block)
-    step = max(1, min(max(n, m), block_rows or BLOCK_ENTRIES // r))
     buf = np.empty((r, step))
     flat = buf.reshape(-1)   # a last, shorter block fills a C-contiguous r x b view of buf
     # pass 1: M2^T [1 | V] over row blocks of K (M2 = monomials of K, U2 = M2), and |M2|^T 1
@@ -219,18 +249,23 @@ def _poly_attention(Q: Any, K: Any, V: Any, eps: Any, B: Any, scale: Any, with_a
     if with_abs_sums:
         space += r + n
     led.end(space)
-    return PolyAttentionReport(out, poly, radius, Bv, s, r, paper_rank(d, g), w, S, led)
+    return PolyAttentionReport(out, poly, radius, Bv, s, r, paper_rank(d, g), w, S, led, radii)
 
 
 def poly_attention(Q: Any, K: Any, V: Any, *, eps: float = 1e-6, B: float | None = None,
-                   scale: float | None = None, ledger: Ledger | None = None) -> np.ndarray:
+                   scale: float | None = None, ledger: Ledger | None = None,
+                   max_bytes: float | None = None) -> np.ndarray:
     """Approximate ``Att(Q, K, V) = D^{-1} exp(scale Q K^T) V`` by Algorithm 1 of seed 002.
 
     ``eps``: relative accuracy of the polynomial (``|A~_ij - A_ij| <= eps A_ij``, Lemma 3.4); the
     output then satisfies ``||T - Att||_inf <= 2 eps ||V||_inf`` up to float64 rounding
     (Lemmas 3.5 and 3.6; for an additive target ``eps_a`` pass ``eps = eps_a / (2 ||V||_inf)``).
     ``B``: bound on the entries of Q and K (default: their max-abs entry); ``scale`` defaults to
-    ``1/d``.  Raises ValueError/TypeError naming the argument on bad input.
+    ``1/d``.  The polynomial is certified on the tighter of ``|scale| max||Q_i|| max||K_j||`` and
+    ``|scale| d B^2`` (:mod:`impl.poly.radius`).  Raises ValueError/TypeError naming the argument on
+    bad input, and ValueError (naming eps, B, the degree, the rank and the memory) before
+    allocating when the call would hold more than ``max_bytes`` (default: the smaller of 4 GiB and
+    the available memory, :mod:`impl.poly.budget`).
 
     ``ledger``: an :class:`impl.ledger.Ledger` that receives one call ``"poly_attention"``
     (nothing when the call raises), counted per numpy call with parts "validate" (copies, checks,
@@ -240,4 +275,5 @@ def poly_attention(Q: Any, K: Any, V: Any, *, eps: float = 1e-6, B: float | None
     exponentials.  The choice and certification of P (line 4) depends on ``(R, eps)`` only and
     is not counted.  Bounds with constants: spec AS-3.2-cost, AS-3.4-cost, AS-3.7-cost.
     """
-    return poly_attention_report(Q, K, V, eps=eps, B=B, scale=scale, ledger=ledger).output
+    return poly_attention_report(Q, K, V, eps=eps, B=B, scale=scale, ledger=ledger,
+                                 max_bytes=max_bytes).output
