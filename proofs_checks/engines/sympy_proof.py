@@ -39,16 +39,26 @@ def _fail(label: str, lhs: Any, rhs: Any, bad: list[tuple[Any, Any]]) -> Counter
                           rhs=str(rhs[index] if index else rhs))
 
 
+def _short(lhs: Any, rhs: Any, limit: int = 400) -> str:
+    text = (f"({lhs}) - ({rhs})" if not isinstance(lhs, sympy.MatrixBase)
+            else f"Matrix {sympy.Matrix(lhs).shape} - Matrix, entrywise")
+    return text if len(text) <= limit else text[:limit] + " ..."
+
+
 class SympyProofEngine(Engine):
     check_type = SympyProof
     label = "sympy"
 
     def execute(self, check: SympyProof, profile: Profile, result: CheckResult) -> None:
+        proofs = []
         for label, lhs, rhs in check.identities():
             result.examples += 1
             bad = difference(lhs, rhs)
             if bad:
                 raise _fail(label, lhs, rhs, bad)
+            # the proof object: the difference that sympy reduced to 0
+            proofs.append({"identity": label, "lhs_minus_rhs": _short(lhs, rhs), "reduced_to": "0"})
+        result.evidence = {"proofs": proofs}
         result.detail = f"{result.examples} identities"
 
     def reproduce(self, check: SympyProof, counterexample: dict[str, Any], profile: Profile) -> None:
