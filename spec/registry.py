@@ -20,7 +20,16 @@ from typing import Any, Callable, Iterable, Literal, Sequence
 Paper = Literal["DA", "AS"]
 Expect = Literal["holds", "erratum"]
 
-#: Seed files of ../shared/seeds, by short name used in citations.
+#: The texts the statements are read from, by the short name a :class:`Source` uses, with the
+#: published version each one is (the file names are those of the project's paper collection).
+TEXTS = {
+    "000": "DA, arXiv 2304.02207v1",
+    "001": "DA, arXiv 2304.02207v1 abstract page",
+    "002": "AS, arXiv 2302.13214",
+    "003": "DA, arXiv 2304.02207, appendix of a later version",
+}
+
+#: the file of each text in the paper collection (shown in the report's environment section)
 SEEDS = {
     "000": "000_4e7b817df02fb852.txt (DA, arXiv 2304.02207v1 full text)",
     "001": "001_11f14ae59547b3f8.txt (DA, arXiv abstract page)",
@@ -47,14 +56,14 @@ class Counterexample(AssertionError):
 
 @dataclass(frozen=True)
 class Source:
-    """Where a statement is printed: seed file (key of :data:`SEEDS`), section, number."""
+    """Where a statement is printed: the text (key of :data:`TEXTS`), section, number."""
 
     seed: str
     section: str
     number: str
 
     def cite(self) -> str:
-        return f"seed {self.seed}, {self.section}, {self.number}"
+        return f"{TEXTS.get(self.seed, 'text ' + self.seed)}, {self.section}, {self.number}"
 
 
 # --------------------------------------------------------------------------------------------
@@ -301,8 +310,17 @@ class Lemma:
     notes: str = ""
     tags: tuple[str, ...] = ()
     erratum: Erratum | None = None
+    #: "theorem" for the papers' main results (nodes of the theorem graph), "lemma" otherwise
+    kind: Literal["theorem", "lemma"] = "lemma"
+    #: ids of the statements and assumptions the paper's proof of this one uses (the edges of the
+    #: theorem graph); a corrected record cites what its corrected proof uses
+    cites: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        if self.kind not in ("theorem", "lemma"):
+            raise ValueError(f"Lemma {self.id}: kind must be 'theorem' or 'lemma'")
+        if isinstance(self.cites, str):
+            raise TypeError(f"Lemma {self.id}: cites must be a tuple of ids, not a string")
         if self.expect not in ("holds", "erratum"):
             raise ValueError(f"Lemma {self.id}: expect must be 'holds' or 'erratum'")
         if self.paper not in ("DA", "AS"):
@@ -313,7 +331,24 @@ class Lemma:
             raise ValueError(f"Lemma {self.id}: only an erratum record has an erratum description")
 
 
+@dataclass(frozen=True)
+class Assumption:
+    """A conjecture or an outside result a theorem rests on (the HMV conjecture, SETH,
+    Rubinstein's Gap-ANN hardness, facts about omega): a node of the theorem graph that is
+    marked as assumed, never checked and never "proved" here.  ``source`` says where the paper
+    states or cites it."""
+
+    id: str
+    paper: Paper
+    title: str
+    statement: str
+    source: Source
+    #: who proved or conjectured it, as the paper cites it
+    reference: str = ""
+
+
 _REGISTRY: dict[str, Lemma] = {}
+_ASSUMPTIONS: dict[str, Assumption] = {}
 
 
 def register(lemma: Lemma) -> Lemma:
@@ -324,13 +359,39 @@ def register(lemma: Lemma) -> Lemma:
     return lemma
 
 
-def load_all() -> dict[str, Lemma]:
-    """Import every module of ``spec.statements`` and return the registry, in id order."""
-    import spec.statements as pkg
+def register_assumption(assumption: Assumption) -> Assumption:
+    """Add an assumption node; ids are unique among statements and assumptions."""
+    if assumption.id in _REGISTRY or (assumption.id in _ASSUMPTIONS
+                                       and _ASSUMPTIONS[assumption.id] is not assumption):
+        raise ValueError(f"duplicate id {assumption.id!r}")
+    _ASSUMPTIONS[assumption.id] = assumption
+    return assumption
 
-    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
-        importlib.import_module(f"{pkg.__name__}.{info.name}")
+
+#: the packages whose modules hold statement records (each registers its records at import)
+STATEMENT_PACKAGES = ("spec.da", "spec.as_", "spec.statements")
+
+
+def _import_statement_modules() -> None:
+    for name in STATEMENT_PACKAGES:
+        try:
+            pkg = importlib.import_module(name)
+        except ModuleNotFoundError:
+            continue
+        for info in sorted(pkgutil.walk_packages(pkg.__path__, prefix=f"{name}."), key=lambda m: m.name):
+            importlib.import_module(info.name)
+
+
+def load_all() -> dict[str, Lemma]:
+    """Import every module of the statement packages and return the registry, in id order."""
+    _import_statement_modules()
     return dict(sorted(_REGISTRY.items(), key=lambda kv: _sort_key(kv[0])))
+
+
+def load_assumptions() -> dict[str, Assumption]:
+    """The assumption nodes, in id order (after importing every statement module)."""
+    _import_statement_modules()
+    return dict(sorted(_ASSUMPTIONS.items()))
 
 
 def get(lemma_id: str) -> Lemma:
