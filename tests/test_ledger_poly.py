@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from impl.ledger import Ledger
+from impl.attention import attention
 from impl.poly import exp_polynomial, feature_maps, poly_attention, poly_attention_report
 from spec.as_poly import costs as C
 
@@ -63,7 +64,7 @@ def test_poly_attention_exact_counts(block_rows, kb, step):
     spec = C.exact_counts(n, m, d, e, g, kb)
     assert c.mul_adds == sum(spec.values()) + (n + m) * d
     assert c.sizes == {"n": n, "m": m, "d": d, "e": e, "g": g, "r": r, "step": step,
-                       "blocks_k": kb, "blocks_q": -(-n // step)}
+                       "blocks_k": kb, "blocks_q": -(-n // step), "fold": 0}
     # words held: copies (n d + m d + m e), the feature buffer r step, [1 | V], the r x (1 + e)
     # factor, output and w~ (n (e + 1)), one block's product (min(step, n) (1 + e))
     assert c.space == (n + m) * d + m * e + r * step + m * (1 + e) + r * (1 + e) + n * (e + 1) \
@@ -171,3 +172,35 @@ def test_ledger_parts_and_sub_calls():
     assert c.sub_calls == {"query": 3} and c.sub_cost == [5, 1, 7] and c.sizes == {"n": 4}
     assert led.since(0) == (27, 2, 36)
     assert c.part("missing") == [0, 0, 0]
+
+
+@pytest.mark.parametrize("block_rows", [None, 1, 3])
+def test_folded_products_exact_counts(block_rows):
+    """d = 3, e = 1, radius 1, eps = 1e-10: degree 10, and the cost model folds the top t degrees
+    (impl.poly.factored): only the C(3 + g - t, g - t) monomials of degree <= g - t are written,
+    the prefix products are counted under features, and D and products count exactly what
+    Algorithm 1 without the fold counts."""
+    from impl.poly.factored import choose_depth, fold
+
+    rng = np.random.default_rng(5)
+    n, m, d, e = 5, 4, 3, 1
+    Q, K, V = rng.uniform(-1, 1, (n, d)), rng.uniform(-1, 1, (m, d)), rng.uniform(-1, 1, (m, e))
+    Q[0], K[0] = 1.0, -1.0
+    led = Ledger()
+    rep = poly_attention_report(Q, K, V, eps=1e-10, B=1.0, block_rows=block_rows, ledger=led)
+    g = rep.poly.degree
+    t = choose_depth(d, g, e)
+    assert (rep.radius, g, t) == (1.0, 10, 2)
+    fd = fold(d, g, t)
+    r, c = rep.rank, 1 + e
+    c_ = led.last()
+    kb = c_.sizes["blocks_k"]
+    assert c_.sizes["fold"] == t and kb == -(-m // c_.sizes["step"])
+    assert c_.part("validate")[0] == validate_count(n, m, d, e)
+    assert c_.part("features")[0] == ((r + g + 1) + (fd.r_h - 1) * (n + m) + m * len(fd.prefix) * c
+                                      + n * (1 + fd.sum_p) * c)
+    assert c_.part("D")[0] == r * m + r * kb + r + n * r + 2 * n
+    assert c_.part("products")[0] == 3 * m * e + r * m * e + r * e * kb + r * e + n * r * e + 3 * n * e
+    # fewer multiply-adds than without the fold, and the same output to rounding
+    assert c_.part("features")[0] < (r + g + 1) + (r - 1) * (n + m)
+    np.testing.assert_allclose(rep.output, attention(Q, K, V, scale=1 / d), rtol=0, atol=1e-9)

@@ -31,6 +31,7 @@ from impl.elements import FLOAT64, as_attention_inputs, as_scalar, power_of_two_
 from impl.ledger import Ledger
 from impl.poly.bounds import minimal_degree_lower_bound
 from impl.poly.budget import check_fits, fit_step, memory_limit
+from impl.poly.factored import choose_depth, fold, products
 from impl.poly.expoly import MAX_DEGREE, ExpPolynomial, exp_polynomial, validate_radius_eps
 from impl.poly.features import monomials, paper_rank, rank, weights
 from impl.poly.radius import MIN_RADIUS, Radius, certificate_radius
@@ -118,58 +119,15 @@ def _choose_polynomial(Qa, Va, Bv, radius: float, eps: float, limit: float,
     return poly, step
 
 
-def poly_attention_report(
-    Q: Any, K: Any, V: Any, *, eps: float = 1e-6, B: float | None = None,
-    scale: float | None = None, with_abs_sums: bool = False, block_rows: int | None = None,
-    ledger: Ledger | None = None, max_bytes: float | None = None,
-) -> PolyAttentionReport:
-    """:func:`poly_attention` with its intermediate quantities (seed 002, Algorithm 1).
-
-    ``ledger``: the :class:`impl.ledger.Ledger` that records the call (a new one by default; the
-    report's ``ledger`` field); see :func:`poly_attention` for what is counted.
-    """
-    led = ledger if ledger is not None else Ledger()
-    led.begin("poly_attention")
-    try:
-        report = _poly_attention(Q, K, V, eps, B, scale, with_abs_sums, block_rows, max_bytes, led)
-    except BaseException:
-        led.abort()
-        raise
-    return report
-
-
-def _poly_attention(Q: Any, K: Any, V: Any, eps: Any, B: Any, scale: Any, with_abs_sums: bool,
-                    block_rows: int | None, max_bytes: Any, led: Ledger) -> PolyAttentionReport:
-    led.part("validate")
-    Qa, Ka, Va, eps, Bv, s, radii, limit = _validate(Q, K, V, eps, B, scale, max_bytes)
-    radius = radii.value
-    n, d = Qa.shape
-    m, e = Va.shape
-    # private copies and the finiteness check of every entry (impl.elements), max |Q|, max |K|,
-    # and the squared norms of the rows of Q and K (the norm radius)
-    led.touch((n + m) * d + m * e)
-    led.vec((n + m) * d + m * e)
-    led.vec(2 * (n + m) * d)
-    led.charge((n + m) * d, 0, (n + m) * (d + 1))
-    # depends on (R, eps) only: not counted (line 4)
-    poly, step = _choose_polynomial(Qa, Va, Bv, radius, eps, limit, block_rows)
-    g = poly.degree
-    r = rank(d, g)
-    led.part("features")
-    W1 = weights(list(poly.coefficients), d, s)
-    led.charge(r + g + 1, 0, 2 * r + g + 1)      # c_k s^k, times |alpha|!/alpha!
+def _plain_products(Qa: np.ndarray, Ka: np.ndarray, ones_V: np.ndarray, W1: np.ndarray, g: int,
+                    step: int, with_abs_sums: bool, led: Ledger):
+    """Algorithm 1's products without a fold: every monomial of degree <= g written, in row
+    blocks; returns the output (before undoing the scaling of V), w~ and the abs sums."""
+    n, m, e = Qa.shape[0], Ka.shape[0], ones_V.shape[1] - 1
+    r = len(W1)
     buf = np.empty((r, step))
     flat = buf.reshape(-1)   # a last, shorter block fills a C-contiguous r x b view of buf
     # pass 1: M2^T [1 | V] over row blocks of K (M2 = monomials of K, U2 = M2), and |M2|^T 1
-    # V scaled by a power of two (exactly) so that max|V| <= 1: no overflow, no subnormal loss
-    led.part("products")
-    v_scale = power_of_two_scale(Va)
-    led.vec(2 * m * e)                           # max |V|
-    ones_V = np.hstack([np.ones((m, 1)), Va / v_scale])
-    led.vec(m * e)                               # V / v_scale
-    led.touch(2 * m * e)                         # copied into [1 | V]
-    led.part("D")
-    led.touch(3 * m)                             # the ones column, written and copied
     Wr = np.zeros((r, 1 + e))
     led.touch(r * (1 + e))
     absW = np.zeros(r) if with_abs_sums else None
@@ -227,6 +185,80 @@ def _poly_attention(Q: Any, K: Any, V: Any, eps: Any, B: Any, scale: Any, with_a
             S[lo:hi] = np.abs(M1) @ absW
             led.vec(b * r)
             led.gemm(b, r, 1)
+    return out, w, S
+
+
+def poly_attention_report(
+    Q: Any, K: Any, V: Any, *, eps: float = 1e-6, B: float | None = None,
+    scale: float | None = None, with_abs_sums: bool = False, block_rows: int | None = None,
+    ledger: Ledger | None = None, max_bytes: float | None = None,
+) -> PolyAttentionReport:
+    """:func:`poly_attention` with its intermediate quantities (seed 002, Algorithm 1).
+
+    ``ledger``: the :class:`impl.ledger.Ledger` that records the call (a new one by default; the
+    report's ``ledger`` field); see :func:`poly_attention` for what is counted.
+    """
+    led = ledger if ledger is not None else Ledger()
+    led.begin("poly_attention")
+    try:
+        report = _poly_attention(Q, K, V, eps, B, scale, with_abs_sums, block_rows, max_bytes, led)
+    except BaseException:
+        led.abort()
+        raise
+    return report
+
+
+def _poly_attention(Q: Any, K: Any, V: Any, eps: Any, B: Any, scale: Any, with_abs_sums: bool,
+                    block_rows: int | None, max_bytes: Any, led: Ledger) -> PolyAttentionReport:
+    led.part("validate")
+    Qa, Ka, Va, eps, Bv, s, radii, limit = _validate(Q, K, V, eps, B, scale, max_bytes)
+    radius = radii.value
+    n, d = Qa.shape
+    m, e = Va.shape
+    # private copies and the finiteness check of every entry (impl.elements), max |Q|, max |K|,
+    # and the squared norms of the rows of Q and K (the norm radius)
+    led.touch((n + m) * d + m * e)
+    led.vec((n + m) * d + m * e)
+    led.vec(2 * (n + m) * d)
+    led.charge((n + m) * d, 0, (n + m) * (d + 1))
+    # depends on (R, eps) only: not counted (line 4)
+    poly, step = _choose_polynomial(Qa, Va, Bv, radius, eps, limit, block_rows)
+    g = poly.degree
+    r = rank(d, g)
+    led.part("features")
+    W1 = weights(list(poly.coefficients), d, s)
+    led.charge(r + g + 1, 0, 2 * r + g + 1)      # c_k s^k, times |alpha|!/alpha!
+    # V scaled by a power of two (exactly) so that max|V| <= 1: no overflow, no subnormal loss
+    led.part("products")
+    v_scale = power_of_two_scale(Va)
+    led.vec(2 * m * e)                           # max |V|
+    ones_V = np.hstack([np.ones((m, 1)), Va / v_scale])
+    led.vec(m * e)                               # V / v_scale
+    led.touch(2 * m * e)                         # copied into [1 | V]
+    led.part("D")
+    led.touch(3 * m)                             # the ones column, written and copied
+    t = choose_depth(d, g, e)
+    if t:
+        fd = fold(d, g, t)
+        width = fd.r_h + (1 + fd.sum_p + len(fd.prefix)) * (1 + e)
+        step = fit_step(n, m, d, e, r, max(1, min(max(n, m), block_rows or BLOCK_ENTRIES // width)), limit)
+        buffer_words = step * width + n * (1 + e)
+        led.touch(r * (1 + e))
+        with np.errstate(over="ignore", invalid="ignore"):
+            Z = products(Qa, Ka, ones_V, W1, fd, step, led)
+        w = Z[:, 0].copy()
+        out = Z[:, 1:] / Z[:, :1]
+        led.part("D")
+        led.touch(2 * n)
+        led.part("products")
+        led.vec(n * e, 2)
+        S = None
+        if with_abs_sums:
+            S = products(np.abs(Qa), np.abs(Ka), np.ones((m, 1)), np.abs(W1), fd, step, led,
+                         single_part="abs sums")[:, 0]
+    else:
+        buffer_words = r * step + min(step, n) * (1 + e)
+        out, w, S = _plain_products(Qa, Ka, ones_V, W1, g, step, with_abs_sums, led)
     out *= v_scale
     led.part("products")
     led.vec(n * e)                               # undo the scaling of V
@@ -241,11 +273,11 @@ def _poly_attention(Q: Any, K: Any, V: Any, eps: Any, B: Any, scale: Any, with_a
             "float64 cancellation: a row sum of U1 U2^T came out <= 0; the logits' range "
             f"R = {radius:g} is beyond what float64 features resolve at eps = {eps:g}")
     blocks_k, blocks_q = -(-m // step), -(-n // step)
-    led.sizes(n=n, m=m, d=d, e=e, g=g, r=r, step=step, blocks_k=blocks_k, blocks_q=blocks_q)
-    # words held at the peak: private copies of Q, K, V, the feature buffer, [1 | V], the
-    # r x (1 + e) factor, the output and w~ (and the b x (1 + e) product of one block)
-    space = ((n + m) * d + m * e + r * step + m * (1 + e) + r * (1 + e) + n * (e + 1)
-             + min(step, n) * (1 + e))
+    led.sizes(n=n, m=m, d=d, e=e, g=g, r=r, step=step, blocks_k=blocks_k, blocks_q=blocks_q, fold=t)
+    # words held at the peak: private copies of Q, K, V, the block buffers (features, and with a
+    # fold the prefix products and the n x (1 + e) result), [1 | V], the r x (1 + e) factor, the
+    # output and w~
+    space = (n + m) * d + m * e + buffer_words + m * (1 + e) + r * (1 + e) + n * (e + 1)
     if with_abs_sums:
         space += r + n
     led.end(space)

@@ -18,8 +18,9 @@ from pathlib import Path
 #: the documented cap on what one poly_attention call may allocate (bytes)
 MAX_BYTES = 4 * 2 ** 30
 #: bytes per feature column held by the (d, g) index tables besides the d int64 exponents: the
-#: multinomial coefficient (a Python int in a tuple) and the column weight
-TABLE_BYTES_PER_COLUMN = 48
+#: multinomial coefficient (a Python int in a tuple), the column weight and, with a fold, its
+#: column index and gathered weight
+TABLE_BYTES_PER_COLUMN = 64
 
 
 def available_bytes() -> int | None:
