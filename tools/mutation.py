@@ -118,7 +118,8 @@ def _relevant(modules: tuple[str, ...] | None, mutant_module: str | None) -> boo
 
 #: the statement modules the suite needs (loading every statement module would import impl.poly,
 #: impl.reductions and their spec, which the DA modules do not use)
-STATEMENT_MODULES = ("spec.statements.da_upper", "spec.statements.da_reliability", "spec.statements.da_bounds")
+STATEMENT_MODULES = ("spec.statements.da_upper", "spec.da.float64_stability", "spec.da.drift", "spec.da.hostile",
+                     "spec.da.operation_costs", "spec.da.amortization", "spec.da.dynamic_theorems")
 
 #: third-party modules imported once in the parent, so that each child starts warm
 WARM = ("numpy", "sympy", "mpmath", "hypothesis", "hypothesis.stateful", "hypothesis.extra.numpy",

@@ -21,8 +21,8 @@ from typing import Any
 import numpy as np
 
 from impl.dynamic import DynamicAttention
-from spec.registry import Counterexample
 from spec.profiles import Profile
+from spec.registry import Counterexample
 
 D = 8
 A_VALUES = (0.25, 0.5, 0.75, 1.0)
@@ -92,22 +92,24 @@ def exponents_match(profile: Profile) -> dict[str, Any]:
     # the trade-off at the largest n, for a finer grid of a
     grid = [round(x, 2) for x in np.linspace(0.1, 1.0, 10)]
     pts = [measure(ns[-1], a) for a in grid]
+    label = "DynamicAttention, a = 0.1 ... 1"
     plots.append({"title": f"Trade-off at n = {ns[-1]}: worst query against amortized key update",
                   "xlabel": "query multiply-adds (T-1 pending of each kind)",
                   "ylabel": "amortized update_k multiply-adds + recompute share per update",
-                  "x_by_series": {"DynamicAttention, a = 0.1 ... 1": [p["query (T-1 pending of each kind)"] for p in pts]},
-                  "series": {"DynamicAttention, a = 0.1 ... 1": [p["update (worst)"] / p["T"] + p["update_k amortized"] for p in pts]},
+                  "x_by_series": {label: [p["query (T-1 pending of each kind)"] for p in pts]},
+                  "series": {label: [p["update (worst)"] / p["T"] + p["update_k amortized"] for p in pts]},
                   "logx": True, "logy": True})
     evidence = {"summary": f"Fitted log-log exponents over n = {FIT_FROM} ... {ns[-1]} (counts measured from "
-                           f"n = {ns[0]}; d = {D}); the "
-                           f"largest gap to the claimed exponent is {worst[0]:.3f} ({worst[1]}), tolerance {TOLERANCE}.",
+                           f"n = {ns[0]}; d = {D}); the largest gap to the claimed exponent is "
+                           f"{worst[0]:.3f} ({worst[1]}), tolerance {TOLERANCE}.",
                 "tables": [{"title": "Fitted against claimed exponents",
                             "columns": ["a", "count", "fitted exponent", "claimed", "gap", "within 0.1"],
                             "rows": rows},
                            {"title": f"Trade-off at n = {ns[-1]}",
                             "columns": ["a", "T", "query (T-1 pending each)", "update_k amortized", "update (worst)"],
-                            "rows": [[a, p["T"], p["query (T-1 pending of each kind)"], round(p["update_k amortized"], 1),
-                                      p["update (worst)"]] for a, p in zip(grid, pts)]}],
+                            "rows": [[a, p["T"], p["query (T-1 pending of each kind)"],
+                                      round(p["update_k amortized"], 1), p["update (worst)"]]
+                                     for a, p in zip(grid, pts)]}],
                 "plots": plots, "examples": len(rows)}
     if worst[0] > TOLERANCE:
         raise Counterexample("a fitted exponent is off by more than 0.1", gap=worst[0], where=worst[1],

@@ -14,8 +14,8 @@ import numpy as np
 
 from impl.attention import attention
 from impl.dynamic import DynamicAttention
-from spec.registry import Counterexample
 from spec.profiles import Profile
+from spec.registry import Counterexample, Direct, Lemma, Source, register
 
 GOAL = 1e-9
 
@@ -35,11 +35,14 @@ def drift_run(updates: int = 100_000, n: int = 256, d: int = 16, a: float = 0.5,
     for t in range(updates):
         i, j, delta = int(rows[t]), int(cols[t]), float(deltas[t])
         if kinds[t] == 0:
-            S.update_k(i, j, delta); K[i, j] += delta
+            S.update_k(i, j, delta)
+            K[i, j] += delta
         elif kinds[t] == 1:
-            S.update_v(i, j, delta); V[i, j] += delta
+            S.update_v(i, j, delta)
+            V[i, j] += delta
         else:
-            S.update_q(i, j, delta); Q[i, j] += delta
+            S.update_q(i, j, delta)
+            Q[i, j] += delta
         if S.pending == (0, 0):
             recomputes += 1
         if (t + 1) % every == 0:
@@ -77,3 +80,16 @@ def drift_within_goal(profile: Profile) -> dict[str, Any]:
         raise Counterexample("drift exceeds the goal", max_error=res["max_error"], goal=GOAL,
                              summary=summary)
     return evidence
+
+
+register(Lemma(
+    id="DA-4.1/drift", paper="DA",
+    title="Rounding drift over 100,000 updates stays below 1e-9 x max|V|",
+    statement="DynamicAttention at n = 256, d = 16, a = 0.5 under 100,000 random updates of K, V "
+              "and Q (recomputing every ceil(256^0.5) = 16 pending updates of a kind), checked "
+              "every 500 updates against attention recomputed from scratch: the error stays at most "
+              "1e-9 * max|V|, including right before a recompute.",
+    source=Source("000", "section 4", "Theorem 4.1 (float64 reading)"),
+    cites=("DA-4.1",),
+    checks=(Direct("100,000 updates against recomputation", drift_within_goal, grade="holds"),),
+))

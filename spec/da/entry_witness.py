@@ -1,4 +1,5 @@
-"""DA-E12: the abstract's lower bound (seed 001) read per entry is refuted by a plain algorithm.
+"""DA-E12: the abstract's lower bound (DA, arXiv 2304.02207) read per entry is refuted by a plain
+algorithm.
 
 The abstract defines a query as one entry (i, j) of D^-1 A V and says no algorithm has both
 O(n^(omega(1,1,tau) - tau - Omega(1))) amortized update time and O(n^(1+tau-Omega(1))) worst query
@@ -7,7 +8,7 @@ A = exp(Q K^T) and D = A 1 explicitly, so that an update of K[i, j] changes colu
 O(n), an update of V is O(1), and a query is one row of A times one column of V, O(n).  With
 omega(1,1,tau) >= 2 (the product has n^2 entries) and delta = min(tau, 1 - tau) / 2, O(n) is within
 both forbidden bounds.  Read per column (n queries, as the reduction's phase 3 reads), the bound
-agrees with Lemma 1.4 and Theorem 4.1 (``spec.da.bound_algebra.column_reading``).
+agrees with Lemma 1.4 and Theorem 4.1 (``spec.da.dynamic_theorems.column_reading``).
 
 The witness is written here, with its own operation count, so that it shares no code with the
 structures it is compared with; every answer is checked against attention recomputed from the
