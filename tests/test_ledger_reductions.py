@@ -7,6 +7,7 @@ import pytest
 from impl.ledger import Ledger
 from impl.reductions.ann import gap_ann, gap_ann_attention, gap_ann_lookup
 from impl.reductions.hmv import ODAMVReduction, OAMVReduction, oamv_hmv
+from spec.da import hmv_costs
 from spec.reductions import costs as C
 
 M = [[1, 0], [0, 1]]
@@ -155,4 +156,4 @@ def test_cost_predicates_on_small_cases():
         C.check_ann_size_literal({"A": [[0], [1]], "B": [[0], [0]], "t": 1.0, "eps": 1.0})
     C.check_ann_size_literal({"A": [[0, 1], [1, 0]], "B": [[0, 1], [0, 1]], "t": 1.0, "eps": 1.0})
     for variant in ("oamv", "general"):
-        C.check_hmv_costs({"M": M, "V": V, "P": P, "tau": "1", "a": "0.5", "i": 0, "variant": variant})
+        hmv_costs.check_hmv_costs({"M": M, "V": V, "P": P, "tau": "1", "a": "0.5", "i": 0, "variant": variant})

@@ -1,5 +1,5 @@
-"""HMV reductions (DA Lemmas 5.5 and 5.9, seed 000 section 5): impl.reductions.hmv and the
-predicates of spec.reductions.hmv."""
+"""HMV reductions (DA Lemmas 5.5 and 5.9, section 5): impl.reductions.hmv and the predicates of
+spec.da.oamv_reduction and spec.da.odamv_reduction."""
 
 from __future__ import annotations
 
@@ -20,11 +20,14 @@ from impl.reductions.hmv import (
     oamv_hmv,
     odamv_hmv,
 )
-from spec.reductions import hmv as H
+from spec.da import hmv_instances, hmv_reduction_runs, oamv_reduction, odamv_reduction
+from spec.profiles import get_profile
 from spec.registry import Counterexample
 
 FAST = settings(max_examples=20, deadline=None, derandomize=True, database=None,
                 suppress_health_check=list(HealthCheck))
+
+QUICK = get_profile("quick")
 
 EX = {"M": [[1, 0], [0, 0]], "V": [[0, 1], [1, 0]], "P": [[0, 1], [0, 0]], "tau": "1"}
 
@@ -54,7 +57,7 @@ def test_hmv_answer_is_the_boolean_product(n, data):
     bits = st.lists(st.lists(st.integers(0, 1), min_size=n, max_size=n), min_size=n, max_size=n)
     M, P, V = data.draw(bits), data.draw(bits), data.draw(bits)
     want = ((np.array(M) @ np.array(P) @ np.array(V)) > 0).astype(int).tolist()
-    assert H.hmv_answer(M, P, V) == want
+    assert hmv_instances.hmv_answer(M, P, V) == want
 
 
 @pytest.mark.parametrize("n, tau, want", [(1, 1, 1), (4, 0.5, 2), (8, Fraction(1, 3), 2), (10, 0.5, 3),
@@ -65,7 +68,7 @@ def test_max_hint_nnz_is_floor_of_n_to_the_tau(n, tau, want):
 
 def test_cover_family_produces_every_row_and_column_pattern():
     for n in (1, 2, 3):
-        insts = [i for i in H.cover_instances(n) if not any(map(any, i["P"]))]
+        insts = [i for i in hmv_instances.cover_instances(n) if not any(map(any, i["P"]))]
         rows = {tuple(r) for i in insts for r in i["M"]}
         cols = {tuple(c) for i in insts for c in zip(*i["V"])}
         assert len(rows) == 2**n and len(cols) == 2**n
@@ -82,36 +85,36 @@ def test_oamv_worked_example_exact():
 
 
 def test_oamv_family_n_le_2():
-    for inst in H.family("quick", max_n=2):
-        H.check_oamv(inst)
+    for inst in hmv_instances.family(QUICK, max_n=2):
+        oamv_reduction.check_oamv(inst)
 
 
 @FAST
-@given(H.instance_strategy(8))
+@given(hmv_instances.instance_strategy(8))
 def test_oamv_random_exact(inst):
-    H.check_oamv(inst)
+    oamv_reduction.check_oamv(inst)
 
 
 @FAST
-@given(H.instance_strategy(12))
+@given(hmv_instances.instance_strategy(12))
 def test_kinds_agree(inst):
     n = len(inst["M"])
     i = n - 1
     cols = {kind: oamv_hmv(inst["M"], inst["V"], inst["P"], i, tau=Fraction(inst["tau"]), kind=kind).column
             for kind in ("sympy", "mpmath", "float64")}
     assert cols["sympy"] == cols["mpmath"] == cols["float64"]
-    truth = H.hmv_answer(inst["M"], inst["P"], inst["V"])
+    truth = hmv_instances.hmv_answer(inst["M"], inst["P"], inst["V"])
     assert list(cols["sympy"]) == [truth[j][i] for j in range(n)]
 
 
 def test_claims_56_57_and_literal_K():
-    for inst in H.family("quick", max_n=2):
-        H.check_claim_56(inst)
-        H.check_claim_57(inst)
+    for inst in hmv_instances.family(QUICK, max_n=2):
+        oamv_reduction.check_claim_56(inst)
+        oamv_reduction.check_claim_57(inst)
     bad = {"M": [[0, 0], [0, 1]], "V": [[1, 1], [0, 1]], "P": [[0, 1], [0, 0]], "tau": "1"}
     with pytest.raises(Counterexample, match="K~ = P"):
-        H.check_claim_56_literal_K(bad)
-    H.check_claim_56(bad)
+        oamv_reduction.check_claim_56_literal_K(bad)
+    oamv_reduction.check_claim_56(bad)
 
 
 class CountingStructure:
@@ -159,62 +162,62 @@ def test_cost_accounting_matches_the_structure(cls, kwargs):
 def test_odamv_worked_example_and_D():
     res = odamv_hmv(EX["M"], EX["V"], EX["P"], 0)
     assert res.column == (1, 0) and (res.n_tilde, res.d_tilde, res.updates_k, res.queries) == (4, 4, 2, 2)
-    q = H.odamv_q(EX["M"], EX["V"], EX["P"])
+    q = hmv_reduction_runs.odamv_q(EX["M"], EX["V"], EX["P"])
     assert [str(x) for x in q["D"]] == ["E + 3", "E + 3", "4", "4"]  # 2n + nnz(P)(e-1), 2n
 
 
 def test_odamv_corrected_and_general_families_n_le_2():
-    for inst in H.family("quick", "column", max_n=2):
-        H.check_odamv(inst)
-        H.check_D_corrected(inst)
-        H.check_claim_510(inst)
-        H.check_claim_511(inst)
-    for inst in H.family("quick", "any", max_n=2):
-        H.check_odamv_general(inst)
+    for inst in hmv_instances.family(QUICK, "column", max_n=2):
+        odamv_reduction.check_odamv(inst)
+        odamv_reduction.check_D_corrected(inst)
+        odamv_reduction.check_claim_510(inst)
+        odamv_reduction.check_claim_511(inst)
+    for inst in hmv_instances.family(QUICK, "any", max_n=2):
+        odamv_reduction.check_odamv_general(inst)
 
 
 @FAST
-@given(H.instance_strategy(6, "any"))
+@given(hmv_instances.instance_strategy(6, "any"))
 def test_odamv_general_random(inst):
-    H.check_odamv_general(inst)
+    odamv_reduction.check_odamv_general(inst)
 
 
 @FAST
-@given(H.instance_strategy(6, "column"))
+@given(hmv_instances.instance_strategy(6, "column"))
 def test_odamv_corrected_random_float_and_exact(inst):
-    H.check_odamv(inst)
-    H.check_odamv(inst, kind="float64")
+    odamv_reduction.check_odamv(inst)
+    odamv_reduction.check_odamv(inst, kind="float64")
 
 
 def test_printed_decoding_fails_on_its_minimal_instance():
     inst = {"M": [[0, 0], [0, 1]], "V": [[0, 0], [0, 1]], "P": [[1, 0], [0, 1]], "tau": "1"}
     with pytest.raises(Counterexample, match="decoded column 1 is \\[1, 1\\]"):
-        H.check_odamv_literal("printed")(inst)
+        odamv_reduction.check_odamv_literal("printed")(inst)
     with pytest.raises(Counterexample):
-        H.check_odamv_literal("printed-sub")(inst)
-    H.check_odamv(inst)  # the corrected decoding is right on it
+        odamv_reduction.check_odamv_literal("printed-sub")(inst)
+    odamv_reduction.check_odamv(inst)  # the corrected decoding is right on it
 
 
 def test_printed_D_values_fail_and_corrected_hold():
     inst = {"M": [[0]], "V": [[0]], "P": [[1]], "tau": "1"}
     with pytest.raises(Counterexample, match="D~\\[1\\] = 2"):
-        H.check_D_literal(inst)
-    H.check_D_corrected(inst)
+        odamv_reduction.check_D_literal(inst)
+    odamv_reduction.check_D_corrected(inst)
     cls = {"M": [[0, 0], [0, 1]], "V": [[0, 0], [0, 1]], "P": [[1, 0], [1, 0]], "tau": "1"}
     with pytest.raises(Counterexample, match="exp\\(2\\)"):
-        H.check_D_class_literal(cls)
-    H.check_odamv_general(cls)
+        odamv_reduction.check_D_class_literal(cls)
+    odamv_reduction.check_odamv_general(cls)
 
 
 def test_printed_D_decode_needs_n_4():
-    first = next(i for i in H.printed_family("quick") if len(i["M"]) == 4)
+    first = next(i for i in hmv_instances.printed_family(QUICK) if len(i["M"]) == 4)
     assert first["tau"] == "1/2"
-    for inst in H.printed_family("quick"):
+    for inst in hmv_instances.printed_family(QUICK):
         if len(inst["M"]) < 4:
-            H.check_odamv_literal("printed-D")(inst)  # P = I: printed D~ is right on rows < n
+            odamv_reduction.check_odamv_literal("printed-D")(inst)  # P = I: printed D~ is right on rows < n
     with pytest.raises(Counterexample, match="negative"):
-        for inst in H.printed_family("quick"):
-            H.check_odamv_literal("printed-D")(inst)
+        for inst in hmv_instances.printed_family(QUICK):
+            odamv_reduction.check_odamv_literal("printed-D")(inst)
 
 
 # ------------------------------------------------------------------------------ bad input

@@ -21,7 +21,7 @@ ODAMV ``Q~ = [[M, 1 - M], [0, 0]]``, ``K~^T = diag(P, P)``, ``V~ = [[V, 0], [0, 
 ``j < n`` has logits ``(M P)[j, k]`` and ``((1 - M) P)[j, k]``); the extension adds a zero key
 row whose value row is ``e_n``.  The proofs cover the mathematics of the decoding for every
 ``n`` and every Boolean ``M``, ``P``, ``V``; ``impl.reductions.hmv`` (the code that issues the
-updates and queries) is checked by the records' exhaustive and random checks, not here.
+updates and queries) is checked by the ``/impl`` records' exhaustive and random checks, not here.
 About ``exp`` they assume only :data:`spec.exp_facts.FACTS`, and ``e = exp(1)``.
 """
 

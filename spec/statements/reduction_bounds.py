@@ -1,56 +1,12 @@
-"""Bound bookkeeping for the reductions: the calls DA Lemmas 5.5 / 5.9 (seed 000 section 5) and AS
-Lemma 4.7 (seed 002 section 4.3) issue, their sizes and the reductions' own arithmetic, counted by
-the reductions' ledgers (``spec.reductions.costs``)."""
+"""Bound bookkeeping for the Gap-ANN reduction: the calls AS Lemma 4.7 (seed 002 section 4.3)
+issues, their sizes and the reduction's own arithmetic, counted by its ledger
+(``spec.reductions.costs``).  The DA reductions' counts are in ``spec.da.hmv_costs``."""
 
 from __future__ import annotations
 
 from spec.reductions import ann as S
 from spec.reductions import costs as C
-from spec.registry import Direct, Erratum, Exhaustive, Lemma, Property, Source, register
-
-ENC = {"encode": C.encode, "decode": C.decode}
-OWN = ("own arithmetic (validation, construction, decoding) per phase <= 3 n~d~ multiply-adds and "
-       "21 n~d~ + 2n words (phase 1), <= 3 n~d~ and 8 n~d~ + 4u words (phase 2, u updates), <= 5n and "
-       "13n words (phase 3: O(1) per decoded entry, as printed)")
-STRUCT = ("the structure's work (DynamicAttention with a in {1/4, 1/2, 3/4, 1}, its own ledger): phase 2 "
-          "within DA-4.9's amortized update bound, every phase-3 query within ck + 2cv + 3 <= T + 2, "
-          "T = ceil(n~^a)")
-
-register(Lemma(
-    id="DA-5.5-cost", paper="DA", title="Lemma 5.5: calls issued by the OAMV reduction, counted",
-    statement=("For an HMV instance of size n with k = nnz(P) <= floor(n^tau): phase 1 makes one Init on "
-               "OAMV(n~ = n, d~ = n); phase 2 makes exactly k <= n^tau update_k calls and no other "
-               "update ('we perform n^tau updates'); phase 3 makes exactly n~ = n queries and n sign "
-               f"decisions ('n~ queries'); {OWN}; {STRUCT}; the decoded column is (M P V)[:, i]."),
-    source=Source("000", "5.3", "Lemma 5.5 (proof)"),
-    checks=(
-        Property("HMV instances n <= 10, tau in {1, 1/2, 2/3, 1/3, 3/4}, mpmath",
-                 lambda: C.hmv_cost_inputs("DA-5.5"), C.check_hmv_costs, **ENC),
-        Direct("counts against n (tau = 1/2)", C.hmv_cost_table("DA-5.5"), grade="holds"),
-    ),
-    notes=("Phase 2's printed time O(n~^tau T_mat(n~, n~^tau, d~)/n~^(tau+eps)) charges n~^tau updates, "
-           "as performed; with DynamicAttention the update_k calls cost O(n~ d~) each, amortized "
-           "(DA-4.9's explicit bound)."),
-    tags=("bounds", "reduction", "hmv"),
-))
-
-register(Lemma(
-    id="DA-5.9-cost", paper="DA", title="Lemma 5.9: calls issued by the ODAMV reduction, counted",
-    statement=("For an HMV instance of size n with k = nnz(P) <= floor(n^tau): phase 1 makes one Init on "
-               "ODAMV(n~ = 2n, d~ = 2n) ((2n + 1) x 2n for the extension 'general'); phase 2 makes "
-               "exactly 2k <= 2 n^tau update_k calls ('2 n^tau updates'); phase 3 makes n queries "
-               "(general: 2n) <= n~ = 2n ('n~ queries') and n sign decisions; "
-               f"{OWN}; {STRUCT}; the decoded column is (M P V)[:, i]."),
-    source=Source("000", "5.4", "Lemma 5.9 (proof) (= seed 003 Lemma C.5)"),
-    checks=(
-        Property("HMV instances n <= 10; P with <= 1 non-zero per column run by both variants, any P "
-                 "by 'general'; mpmath", lambda: C.hmv_cost_inputs("DA-5.9"), C.check_hmv_costs, **ENC),
-        Direct("counts against n (tau = 1/2)", C.hmv_cost_table("DA-5.9"), grade="holds"),
-    ),
-    notes=("The printed phase-2 time charges n~^tau = (2n)^tau updates while the proof performs "
-           "2 n^tau = 2^(1 - tau) n~^tau of them: a constant factor below 2, inside the O()."),
-    tags=("bounds", "reduction", "hmv"),
-))
+from spec.registry import Erratum, Exhaustive, Lemma, Property, Source, register
 
 register(Lemma(
     id="AS-4.7-cost", paper="AS", title="Lemma 4.7: calls issued by the Gap-ANN reduction, counted",
