@@ -177,6 +177,11 @@ def build_parser(prog: str = "attention-proofs") -> argparse.ArgumentParser:
     return parser
 
 
+#: modules of the verify extra: without them only the algorithms (impl) are usable
+VERIFY_MODULES = {"hypothesis", "crosshair", "hypothesis_crosshair_provider", "z3", "rich", "matplotlib",
+                  "jinja2", "unicodeit", "dask", "distributed"}
+
+
 def main(argv: list[str] | None = None) -> int:
     from proofs_checks import cli_list, cli_show
     from proofs_checks.report_store import ReportNotFound
@@ -189,6 +194,12 @@ def main(argv: list[str] | None = None) -> int:
         return commands[args.command](args)
     except ReportNotFound as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").split(".")[0] not in VERIFY_MODULES:
+            raise
+        print(f"error: `{args.command}` needs the verify extra (no module {exc.name}): "
+              "pip install 'attention-proofs[verify]'", file=sys.stderr)
         return 2
     except BrokenPipeError:
         # the reader went away (`list | head`): nothing left to say, and nothing to flush to it
