@@ -6,10 +6,10 @@ import math
 import numpy as np
 import pytest
 
-from impl.ledger import Ledger
 from impl.attention import attention
+from impl.ledger import Ledger
 from impl.poly import exp_polynomial, feature_maps, poly_attention, poly_attention_report
-from spec.as_poly import costs as C
+from spec.as_ import poly_costs
 
 # radius B^2 = 1 (scale 1/d), eps = 1e-2: the certified polynomial has degree 3 (docs/poly.md).
 # A row of Q and one of K sit at corners of the box, so the norm bound |s| max||q|| max||k|| is
@@ -61,7 +61,7 @@ def test_poly_attention_exact_counts(block_rows, kb, step):
     assert c.mul_adds == sum(c.part(k)[0] for k in ("validate", "features", "D", "products"))
     assert c.exps == 0 and all(v[1] == 0 for v in c.parts.values())
     # spec AS-3.7-cost's formulas, with the row norms added to validation
-    spec = C.exact_counts(n, m, d, e, g, kb)
+    spec = poly_costs.exact_counts(n, m, d, e, g, kb)
     assert c.mul_adds == sum(spec.values()) + (n + m) * d
     assert c.sizes == {"n": n, "m": m, "d": d, "e": e, "g": g, "r": r, "step": step,
                        "blocks_k": kb, "blocks_q": -(-n // step), "fold": 0}
@@ -140,15 +140,15 @@ def test_abs_sums_are_a_separate_part():
 def test_bounds_reject_inflated_counts(monkeypatch):
     """The cost predicates fail when the counts exceed their bounds (here: bounds made smaller)."""
     ex = {"Q": inputs()[0], "K": inputs()[1], "V": inputs()[2], "B": 1.0, "eps": 1e-2, "block_rows": None}
-    C.check_theorem37(ex)
-    C.check_lemma34(ex)
-    C.check_lemma32(ex)
-    real = C.bounds
-    monkeypatch.setattr(C, "bounds", lambda *a: {k: (f, v // 4) for k, (f, v) in real(*a).items()})
-    with pytest.raises(C.Counterexample):
-        C.check_theorem37(ex)
-    with pytest.raises(C.Counterexample):
-        C.check_lemma34(ex)
+    poly_costs.check_theorem37(ex)
+    poly_costs.check_lemma34(ex)
+    poly_costs.check_lemma32(ex)
+    real = poly_costs.bounds
+    monkeypatch.setattr(poly_costs, "bounds", lambda *a: {k: (f, v // 4) for k, (f, v) in real(*a).items()})
+    with pytest.raises(poly_costs.Counterexample):
+        poly_costs.check_theorem37(ex)
+    with pytest.raises(poly_costs.Counterexample):
+        poly_costs.check_lemma34(ex)
 
 
 def test_ledger_parts_and_sub_calls():

@@ -6,9 +6,9 @@ import pytest
 
 from impl.ledger import Ledger
 from impl.reductions.ann import gap_ann, gap_ann_attention, gap_ann_lookup
-from impl.reductions.hmv import ODAMVReduction, OAMVReduction, oamv_hmv
+from impl.reductions.hmv import OAMVReduction, ODAMVReduction, oamv_hmv
+from spec.as_ import ann_costs
 from spec.da import hmv_costs
-from spec.reductions import costs as C
 
 M = [[1, 0], [0, 1]]
 V = [[1, 1], [0, 1]]
@@ -109,7 +109,7 @@ B = [[1, 0], [1, 1]]
 
 def test_gap_ann_attention_exact_counts():
     led = Ledger()
-    oracle = C.RecordingOracle()
+    oracle = ann_costs.RecordingOracle()
     res = gap_ann_attention(A, B, 1.0, 1.0, oracle=oracle, ledger=led)
     c = led.last()
     n, d_in, d = 2, 2, 4                               # [1, 1] is not balanced: Remark 4.4 doubles d
@@ -142,7 +142,7 @@ def test_gap_ann_records_one_call_with_the_chosen_case():
     res = gap_ann(A, B, 2.0, 1.0, c=10.0, ledger=led)   # t < c log n: lookup
     assert res.case == "lookup" and [x.op for x in led.calls] == ["gap_ann"]
     assert set(led.last().sub_calls) == {"insert", "lookup"}
-    res = gap_ann(A, B, 1.0, 1.0, c=0.1, oracle=C.RecordingOracle(), ledger=led)
+    res = gap_ann(A, B, 1.0, 1.0, c=0.1, oracle=ann_costs.RecordingOracle(), ledger=led)
     assert res.case == "attention" and led.last().sub_calls == {"oracle": 1}
     assert led.last().part("reduction")[0] == 44 + 8     # gap_ann validates once more
     with pytest.raises(ValueError):
@@ -151,9 +151,9 @@ def test_gap_ann_records_one_call_with_the_chosen_case():
 
 
 def test_cost_predicates_on_small_cases():
-    C.check_ann_costs({"A": A, "B": B, "t": 1.0, "eps": 1.0})
-    with pytest.raises(C.Counterexample):
-        C.check_ann_size_literal({"A": [[0], [1]], "B": [[0], [0]], "t": 1.0, "eps": 1.0})
-    C.check_ann_size_literal({"A": [[0, 1], [1, 0]], "B": [[0, 1], [0, 1]], "t": 1.0, "eps": 1.0})
+    ann_costs.check_ann_costs({"A": A, "B": B, "t": 1.0, "eps": 1.0})
+    with pytest.raises(ann_costs.Counterexample):
+        ann_costs.check_ann_size_literal({"A": [[0], [1]], "B": [[0], [0]], "t": 1.0, "eps": 1.0})
+    ann_costs.check_ann_size_literal({"A": [[0, 1], [1, 0]], "B": [[0, 1], [0, 1]], "t": 1.0, "eps": 1.0})
     for variant in ("oamv", "general"):
         hmv_costs.check_hmv_costs({"M": M, "V": V, "P": P, "tau": "1", "a": "0.5", "i": 0, "variant": variant})

@@ -6,8 +6,8 @@ import z3
 
 import impl.poly.algorithm as algorithm
 from impl.poly.radius import Radius
+from spec.as_ import logit_radius
 from spec.registry import Counterexample, load_all
-from spec.statements import as_radius as AR
 
 
 def _prove(claim, assumptions):
@@ -24,7 +24,7 @@ def test_records_registered_with_sources():
 
 
 def test_every_claim_is_proved_and_the_induction_has_base_and_step():
-    claims = list(AR.radius_claims())
+    claims = list(logit_radius.radius_claims())
     labels = [c[0] for c in claims]
     assert sum("base" in lab for lab in labels) == 2 and sum("step" in lab for lab in labels) == 2
     for label, claim, assumptions in claims:
@@ -33,7 +33,7 @@ def test_every_claim_is_proved_and_the_induction_has_base_and_step():
 
 def test_the_z3_step_fails_without_its_term_fact():
     """The entry induction's step needs |x| <= B: without it z3 finds a counterexample."""
-    claims = {c[0]: c for c in AR.radius_claims()}
+    claims = {c[0]: c for c in logit_radius.radius_claims()}
     label = next(k for k in claims if k.startswith("entry bound") and "step" in k)
     _, claim, assumptions = claims[label]
     x, B = z3.Reals("x B")
@@ -50,8 +50,8 @@ def _example(seed=0):
 
 def test_check_radius_passes_and_catches_a_radius_below_a_logit(monkeypatch):
     ex = _example()
-    AR.check_radius(ex)
-    AR.check_theorem37(ex)
+    logit_radius.check_radius(ex)
+    logit_radius.check_theorem37(ex)
     real = algorithm.certificate_radius
 
     def too_small(Q, K, s, B):
@@ -60,7 +60,7 @@ def test_check_radius_passes_and_catches_a_radius_below_a_logit(monkeypatch):
 
     monkeypatch.setattr(algorithm, "certificate_radius", too_small)
     with pytest.raises(Counterexample, match="below a logit"):
-        AR.check_radius(ex)
+        logit_radius.check_radius(ex)
 
 
 def test_check_radius_catches_a_radius_off_the_grid(monkeypatch):
@@ -69,10 +69,10 @@ def test_check_radius_catches_a_radius_off_the_grid(monkeypatch):
     monkeypatch.setattr(algorithm, "certificate_radius",
                         lambda Q, K, s, B: (lambda r: Radius(r.entry, r.norm, r.entry))(real(Q, K, s, B)))
     with pytest.raises(Counterexample, match="grid point above the tighter bound"):
-        AR.check_radius(ex)
+        logit_radius.check_radius(ex)
 
 
 def test_encode_decode_round_trip():
     ex = _example(2)
-    back = AR.decode(AR.encode(ex))
+    back = logit_radius.decode(logit_radius.encode(ex))
     assert all(np.array_equal(back[k], ex[k]) for k in ("Q", "K", "V")) and back["eps"] == ex["eps"]

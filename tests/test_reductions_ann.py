@@ -1,7 +1,10 @@
-"""Gap-ANN through attention (AS Remark 4.4, Definition 4.5, Lemma 4.7; seed 002 section 4):
-impl.reductions.ann and the predicates of spec.reductions.ann."""
+"""Gap-ANN through attention (AS Remark 4.4, Definition 4.5, Lemma 4.7; arXiv 2302.13214 section 4):
+impl.reductions.ann and the predicates of spec.as_.ann_*; exact cross-checks of the general proofs'
+claims (Case 2a and 2b first steps, Eq. (12)) on small instances."""
 
 from __future__ import annotations
+
+from fractions import Fraction
 
 import mpmath
 import numpy as np
@@ -10,8 +13,20 @@ import sympy
 from hypothesis import HealthCheck, given, settings
 
 from impl.reductions import ann as R
-from spec.reductions import ann as S
+from spec.as_ import (
+    ann_balancing,
+    ann_cases_proof,
+    ann_instances,
+    ann_lookup,
+    ann_matrix,
+    ann_reduction,
+    ann_thresholds,
+)
+from spec.as_.ann_instances import distance
+from spec.profiles import get_profile
 from spec.registry import Counterexample
+
+QUICK = get_profile("quick")
 
 FAST = settings(max_examples=15, deadline=None, derandomize=True, database=None,
                 suppress_health_check=list(HealthCheck))
@@ -19,12 +34,53 @@ FAST = settings(max_examples=15, deadline=None, derandomize=True, database=None,
 FAR2 = {"A": [[0, 1], [0, 1]], "B": [[1, 0], [1, 0]], "t": 1.0, "eps": 1.0}  # both rows far
 
 
+# ------------------------------------------------------------------------------ exact cross-checks
+def check_2b_ip(inst):
+    """Case 2b's first step, exactly: ||a - b||^2 >= t (1 + eps) implies <a, b>/d~ <= (1 - t(1+eps)/d)/4
+    with d~ = 2d, and <a, b>/d = 1/2 - ||a - b||^2 / (2d) for balanced a, b."""
+    a, b, d = inst["a"], inst["b"], inst["d"]
+    t, eps = Fraction(inst["t"]), Fraction(inst["eps"])
+    ip = sum(x * y for x, y in zip(a, b))
+    assert Fraction(ip, d) == Fraction(1, 2) - Fraction(distance(a, b), 2 * d)
+    if distance(a, b) >= t * (1 + eps):
+        assert Fraction(ip, 2 * d) <= Fraction(1, 4) * (1 - t * (1 + eps) / d)
+
+
+def check_2a_ip(inst):
+    """Case 2a's first step, exactly: ||a - b||^2 <= t implies <a, b>/d~ >= (1 - t/d)/4."""
+    a, b, d, t = inst["a"], inst["b"], inst["d"], Fraction(inst["t"])
+    if distance(a, b) <= t:
+        assert Fraction(sum(x * y for x, y in zip(a, b)), 2 * d) >= Fraction(1, 4) * (1 - t / d)
+
+
+def eq12_exponent(d, t, eps, k):
+    """log_n (6 t~ / eps_a) with C/C_0 = d/t, C_b^2 = 40 d / (t eps), tau = n^(k C_b^2)."""
+    cb2 = Fraction(40 * d) / (t * eps)
+    return cb2 * (1 - t / d) / 4 - k * cb2 - 1 + 2 + cb2 * (1 + t / d)
+
+
+def eq12_grid():
+    for n in (2, 3, 4, 8, 16, 1024):
+        for d in (1, 2, 4, 8, 16):
+            for t in sorted({Fraction(1, 2), Fraction(1), Fraction(d, 2), Fraction(d)}):
+                for eps in (Fraction(1, 10), Fraction(1, 2), Fraction(1), Fraction(4)):
+                    yield n, d, t, eps
+
+
+def check_eq12_both(n, d, t, eps):
+    """t~ >= eps_a decided exactly for both taus: 6 t~ / eps_a = n^E with E = p/q rational, and
+    n^E >= 6 iff n^p >= 6^q (E > 0)."""
+    for k in (Fraction(1), Fraction(1, 2)):
+        E = eq12_exponent(d, t, eps, k)
+        assert E > 0 and n ** E.numerator >= 6 ** E.denominator, (n, d, t, eps, k, E)
+
+
 # ------------------------------------------------------------------------------ 4.4, 4.5
 @FAST
-@given(S.instance_strategy(8, 5))
+@given(ann_instances.instance_strategy(8, 5))
 def test_balance_and_promise(inst):
-    S.check_balance(inst)
-    S.check_promise(inst)
+    ann_balancing.check_balance(inst)
+    ann_balancing.check_promise(inst)
     assert R.is_balanced(R.balance(inst["A"]))
 
 
@@ -37,17 +93,17 @@ def test_promise_boundary_is_definition_4_5():
 
 # ------------------------------------------------------------------------------ case 1
 @FAST
-@given(S.instance_strategy(10, 6))
+@given(ann_instances.instance_strategy(10, 6))
 def test_lookup_random(inst):
-    S.check_lookup(inst)
-    S.check_lookup_count(inst)
+    ann_lookup.check_lookup(inst)
+    ann_lookup.check_lookup_count(inst)
 
 
 def test_lookup_count_literal_minimal():
-    inst = next(iter(S.lookup_count_family("quick")))
+    inst = next(iter(ann_lookup.lookup_count_family(QUICK)))
     with pytest.raises(Counterexample, match="2 probes per vector, not binom\\(d, t\\) = 1"):
-        S.check_lookup_count_literal(inst)
-    S.check_lookup_count(inst)
+        ann_lookup.check_lookup_count_literal(inst)
+    ann_lookup.check_lookup_count(inst)
 
 
 def test_choose_c():
@@ -92,31 +148,31 @@ def test_magnitudes_leave_float64():
 
 
 def test_eq12_grid_and_chains():
-    for inst in S.eq12_grid():
-        S.check_eq12_both(inst)
+    for n, d, t, eps in eq12_grid():
+        check_eq12_both(n, d, t, eps)
     for variant in ("printed", "corrected"):
-        for _, lhs, rhs in S.eq12_chain(variant):
+        for _, lhs, rhs in ann_cases_proof.eq12_chain(variant):
             assert sympy.simplify(lhs - rhs) == 0
-    (_, lhs, rhs), = S.eq13_identities()
+    (_, lhs, rhs), = ann_cases_proof.eq13_identities()
     assert sympy.simplify(lhs - rhs) == 0
-    (_, lhs, rhs), = S.case_2b_step("printed")
+    (_, lhs, rhs), = ann_cases_proof.case_2b_step("printed")
     assert sympy.simplify(lhs - rhs) == sympy.log(2)
-    (_, lhs, rhs), = S.case_2b_step("corrected")
+    (_, lhs, rhs), = ann_cases_proof.case_2b_step("corrected")
     assert sympy.simplify(lhs - rhs) == 0
 
 
 # ------------------------------------------------------------------------------ case 2
 def test_corrected_reduction_on_the_family_with_adversaries():
-    pred = S.check_attention("corrected")
-    for inst in S.family("quick"):
+    pred = ann_reduction.check_attention("corrected")
+    for inst in ann_instances.family(QUICK):
         if len(inst["A"]) == 2:
             pred(inst)
 
 
 @FAST
-@given(S.instance_strategy(8, 4))
+@given(ann_instances.instance_strategy(8, 4))
 def test_corrected_reduction_random(inst):
-    S.check_attention_quick(inst)
+    ann_reduction.check_attention_quick(inst)
 
 
 def test_printed_reduction_misdecides_far_rows():
@@ -124,12 +180,13 @@ def test_printed_reduction_misdecides_far_rows():
     assert res.classes == ("far", "far") and res.near == (True, True) and not res.correct
     ok = R.gap_ann_attention(FAR2["A"], FAR2["B"], 1.0, 1.0)
     assert ok.near == (False, False) and ok.correct
-    for pred in (S.check_attention("printed"), S.check_case_2b("printed"), S.check_D("printed"),
-                 S.check_A_literal):
+    for pred in (ann_reduction.check_attention("printed"), ann_thresholds.check_case_2b("printed"),
+                 ann_matrix.check_D("printed"), ann_matrix.check_A_literal):
         with pytest.raises(Counterexample):
             pred(FAR2)
-    for pred in (S.check_case_2b("corrected"), S.check_D("corrected"), S.check_A_corrected,
-                 S.check_case_2a("printed"), S.check_case_2a("corrected"), S.check_eq10, S.check_eq11):
+    for pred in (ann_thresholds.check_case_2b("corrected"), ann_matrix.check_D("corrected"),
+                 ann_matrix.check_A_corrected, ann_thresholds.check_case_2a("printed"),
+                 ann_thresholds.check_case_2a("corrected"), ann_matrix.check_eq10, ann_matrix.check_eq11):
         pred(FAR2)
 
 
@@ -148,16 +205,16 @@ def test_decisions_come_from_the_oracle():
 def test_inner_product_steps():
     a, b = [0, 0, 1, 1], [0, 1, 0, 1]
     with pytest.raises(Counterexample, match="1/4 > "):
-        S.check_2b_ip_literal({"a": a, "b": b, "d": 4, "t": 1.0, "eps": 0.25})
-    for inst in S.pair_family(6):
-        S.check_2b_ip(inst)
-        S.check_2a_ip(inst)
+        ann_thresholds.check_2b_ip_literal({"a": a, "b": b, "d": 4, "t": 1.0, "eps": 0.25})
+    for inst in ann_instances.pair_family(6):
+        check_2b_ip(inst)
+        check_2a_ip(inst)
 
 
 def test_goal_with_eps_a_is_not_met():
     with pytest.raises(Counterexample, match="eps_a"):
-        for inst in S.goal_family("quick"):
-            S.check_goal_literal(inst)
+        for inst in ann_reduction.goal_family(QUICK):
+            ann_reduction.check_goal_literal(inst)
 
 
 # ------------------------------------------------------------------------------ bad input

@@ -16,6 +16,10 @@ fails for small ``n`` and large ``eps`` (n = 2, t = d, eps = 100: ``t~ = 2^(-0.4
 ``eps_a = 2^(-2.8) = 0.144``), which :func:`eq_12` with ``small_n_any_eps`` shows.
 Cases 2a and 2b reuse the proofs of their first steps, of Eqs. (10), (11) and of the bounds on
 ``D`` (:mod:`spec.as_.ann_steps_proof`), whose claims each check lists as well.
+
+The printed chains of equalities (after Eq. (12), Eq. (13), Case 2b's second step) are sympy
+identities in the logarithms of both sides, with symbolic n, C, C_0, eps (and tau where it
+appears); the last inequality of Case 2b (``3 t~ 2n / n^10 <= (3/4) t~``) is a z3 claim.
 """
 
 from __future__ import annotations
@@ -173,6 +177,74 @@ def case_2b(printed_tau: bool = False) -> Iterator[Claim]:
         tt * 6 * nr * tau == v["X"], u * D == row.state["S"], _abs(o - u) <= eps_a, eps_a <= tt)
 
 
+# ------------------------------------------------------------------------------ sympy: the printed chains
+def _symbols() -> dict[str, Any]:
+    import sympy
+
+    n, C, C0, eps = sympy.symbols("n C C_0 epsilon", positive=True)
+    Cb2 = 40 * C / (C0 * eps)  # Eq. (7)
+    ln = sympy.log(n)
+    return {"sympy": sympy, "n": n, "C": C, "C0": C0, "eps": eps, "Cb2": Cb2, "ln": ln,
+            "beta": Cb2 * ln, "t": C0 * ln, "d": C * ln, "Ca": 2 + Cb2 * (1 + C0 / C)}
+
+
+def eq12_chain(variant: str) -> Iterator[tuple[str, Any, Any]]:
+    """The equalities after Eq. (12), each as an identity (tau = e^beta printed, e^(beta/2)
+    corrected), and the closing ratio t~ / eps_a = n^E / 6."""
+    s = _symbols()
+    sp, n, beta, t, d, ln = s["sympy"], s["n"], s["beta"], s["t"], s["d"], s["ln"]
+    C, C0, Cb2, Ca = s["C"], s["C0"], s["Cb2"], s["Ca"]
+    q = sp.Rational(1, 4)
+    k = 1 if variant == "printed" else sp.Rational(1, 2)
+    tau = sp.exp(k * beta)
+    tt = sp.Rational(1, 3) * sp.exp(q * beta * (1 - t / d)) / (2 * n * tau)
+    steps = [
+        ("1/(6n) exp(beta (1 - t/d)/4 - log tau)", sp.exp(q * beta * (1 - t / d) - k * beta) / (6 * n)),
+        ("1/(6n) exp(-(k - 1/4) beta - beta t/(4d))", sp.exp(-(k - q) * beta - q * beta * t / d) / (6 * n)),
+        ("t/d = C_0/C", sp.exp(-(k - q) * beta - q * beta * C0 / C) / (6 * n)),
+        ("1/n = exp(-log n)", sp.exp(-(k - q) * beta - q * beta * C0 / C - ln) / 6),
+        ("beta = C_b^2 log n", sp.exp(-(k - q) * Cb2 * ln - q * Cb2 * (C0 / C) * ln - ln) / 6),
+    ]
+    for label, rhs in steps:
+        yield (label, sp.expand_log(sp.log(tt), force=True), sp.expand_log(sp.log(rhs), force=True))
+    E = Ca - (k - q) * Cb2 - q * Cb2 * C0 / C - 1
+    yield ("t~ / eps_a = n^E / 6", sp.expand_log(sp.log(tt / n ** (-Ca)), force=True),
+           sp.expand_log(sp.log(n ** E / 6), force=True))
+
+
+def eq13_identities() -> Iterator[tuple[str, Any, Any]]:
+    """Eq. (13): exp(0.25 beta eps t / d) = exp(10 log n) = n^10 (with C_b^2 = 40 C/(C_0 eps))."""
+    s = _symbols()
+    sp = s["sympy"]
+    lhs = sp.Rational(1, 4) * s["beta"] * s["eps"] * s["t"] / s["d"]
+    yield ("0.25 beta eps t / d = 10 log n", sp.simplify(lhs), 10 * s["ln"])
+
+
+def case_2b_step(variant: str) -> Iterator[tuple[str, Any, Any]]:
+    """Case 2b, second step: n exp(0.25 beta (1 - (1+eps) t/d)) / (n tau) equals
+    exp(0.25 beta (1 - t/d)) / (2 n tau) * (n / exp(0.25 beta eps t / d)) as printed; the
+    corrected factor is 2n."""
+    s = _symbols()
+    sp, n, beta, t, d, eps = s["sympy"], s["n"], s["beta"], s["t"], s["d"], s["eps"]
+    tau = sp.Symbol("tau", positive=True)
+    q = sp.Rational(1, 4)
+    lhs = n * sp.exp(q * beta * (1 - (1 + eps) * t / d)) / (n * tau)
+    factor = n if variant == "printed" else 2 * n
+    rhs = sp.exp(q * beta * (1 - t / d)) / (2 * n * tau) * (factor / sp.exp(q * beta * eps * t / d))
+    yield ("log: n exp(..)/(n tau) = 3 t~ * (factor / exp(0.25 beta eps t/d))",
+           sp.expand(sp.expand_log(sp.log(lhs), force=True)),
+           sp.expand(sp.expand_log(sp.log(rhs), force=True)))
+
+
+def case_2b_margin() -> Iterator[tuple[str, Any, list[Any]]]:
+    """The corrected Case 2b's last inequality: 3 t~ * 2n / n^10 <= (3/4) t~ for n >= 2, t~ > 0."""
+    import z3
+
+    n, tt = z3.Reals("n t_tilde")
+    yield ("3 t~ 2n / n^10 <= (3/4) t~ for n >= 2",
+           3 * tt * 2 * n <= z3.RealVal("3/4") * tt * n**10, [n >= 2, tt > 0])
+
+
 OUTPUT = "any output o with |o - u_i| <= eps_a <= t~ (AAttC, AS Definition 1.2)"
 
 EQ_12 = SmtProof("t~ >= eps_a in logarithms, both taus", eq_12_both,
@@ -187,3 +259,5 @@ CASE_2B = SmtProof("far row: u_i <= (3/4) t~, output < t~_0, every n and d (tau 
                    scope="all n >= 2, d >= 1 (balanced), 0 < t <= d, eps > 0, C, C_0 > 0 with the "
                          "parameters of Eqs. (4)-(9), tau = e^(beta/2) with D_ii >= n tau (AS-4.7-D), "
                          + OUTPUT + "; " + FACTS + "; exp(10 ln n) = n^10")
+CASE_2B_MARGIN = SmtProof("3 t~ 2n / n^10 <= (3/4) t~ for n >= 2 (z3)", case_2b_margin,
+                          scope="every real n >= 2, t~ > 0")

@@ -1,7 +1,6 @@
-"""Bound bookkeeping for the Gap-ANN reduction: AS Lemma 4.7 (seed 002 section 4.3).  Counts are
-those of the reduction's ledger (``impl.ledger``): the calls it issues to the oracle
-(``sub_calls``), the instance sizes and the reduction's own arithmetic (multiply-adds and words).
-The DA reductions' counts are in ``spec.da.hmv_costs``.
+"""Bound bookkeeping for AS (arXiv 2302.13214) section 4.3, Lemma 4.7: the calls the Gap-ANN
+reduction issues, their sizes and the reduction's own arithmetic, counted by its ledger
+(``impl.ledger``).
 
 Gap-ANN (AS Lemma 4.7; n vectors of raw dimension d_in, balanced dimension d = d_in when every
 vector has half its entries 1, else 2 d_in by Remark 4.4):
@@ -26,11 +25,10 @@ import numpy as np
 
 from impl.ledger import CallCost, Ledger
 from impl.reductions import ann as R
-from spec.registry import Counterexample
 from spec.profiles import Profile
+from spec.registry import Counterexample
 
 
-# ------------------------------------------------------------------------------ Gap-ANN
 class RecordingOracle:
     """An AAttC oracle that records the shapes it is called with and returns zeros: the counts of
     Lemma 4.7 do not depend on the oracle's answers (the decisions do, and AS-4.7 checks them)."""

@@ -1,11 +1,12 @@
-"""The logit radius of Algorithm 1 (Alman & Song, seed 002, section 3, Lemma 3.3 and Theorem 3.7).
+"""The logit radius of Algorithm 1 (AS, arXiv 2302.13214, section 3.3, Lemma 3.3, and section 3.7,
+Theorem 3.7).
 
 Lemma 3.3 bounds the logits by the entries: ``||q||, ||k|| <= sqrt(d) B`` gives
 ``|s <q, k>| <= |s| d B^2``.  Cauchy-Schwarz gives the bound ``|s| max ||q_i|| max ||k_j||``,
 never larger and often much smaller; impl.poly.poly_attention certifies its polynomial on the
 tighter of the two (impl.poly.radius).  AS-radius proves both inequalities for every dimension
-(induction on d: z3 proves the base and the step) and checks the implementation's radius against
-every logit exactly; AS-3.7-radius checks Theorem 3.7's error bound on inputs whose norm bound is
+(induction on d: z3 proves the base and the step); AS-radius/impl checks the implementation's
+radius against every logit exactly; AS-3.7-radius checks Theorem 3.7's error bound on inputs whose norm bound is
 far below the entry bound (Gaussian rows), where the polynomial has a lower degree.
 """
 
@@ -19,11 +20,12 @@ import numpy as np
 
 from impl.poly import poly_attention_report
 from impl.poly.radius import grid_up
-from spec.as_poly.predicates import GRID_EPS, check_theorem37
+from spec.as_.algorithm_one import check_theorem37
+from spec.as_.poly_inputs import GRID_EPS
 from spec.registry import Counterexample, Lemma, Property, SmtProof, Source, register
 from spec.sum_induction import SumInduction
 
-SRC33 = Source(seed="002", section="3", number="Lemma 3.3")
+SRC33 = Source(seed="002", section="3.3", number="Lemma 3.3")
 SRC37 = Source(seed="002", section="3.7", number="Theorem 3.7")
 #: the largest logit radius the strategy draws (float64 floor at 6: about 1e-13, AS-2.2)
 MAX_RADIUS = 6.0
@@ -131,31 +133,44 @@ def check_radius(ex: dict) -> None:
 register(Lemma(
     id="AS-radius", paper="AS", title="Logit radius: Cauchy-Schwarz, never above Lemma 3.3's",
     statement=("|s <q_i, k_j>| <= |s| max_i ||q_i|| max_j ||k_j|| <= |s| d B^2 when every |q_il|, |k_jl| <= B; "
-               "poly_attention certifies P on the tighter bound rounded up to the grid 2^(k/16), which "
-               "covers every logit."),
+               "so a radius R >= 0 with R^2 >= s^2 max ||q||^2 max ||k||^2 covers every logit."),
     source=SRC33,
     checks=(
         SmtProof(name="Cauchy-Schwarz and the entry bound by induction on d, then the radius (z3)",
                  claims=radius_claims,
                  scope=("every d >= 1 and all real q, k, s, B: induction over the coordinates, base "
                         "and step proved by z3 over the reals")),
+    ),
+    notes=("Lemma 3.3 states the entry form only; the norm form is the step its proof takes before "
+           "bounding ||q|| by sqrt(d) B."),
+    cites=(),
+))
+
+register(Lemma(
+    id="AS-radius/impl", paper="AS", title="Logit radius: the implementation poly_attention agrees",
+    statement=("poly_attention certifies P on the tighter of |s| max||q|| max||k|| and |s| d B^2, rounded up "
+               "to the grid 2^(k/16): the radius covers every logit exactly, the norm bound is a true upper "
+               "bound, and the radius is never above Lemma 3.3's."),
+    source=SRC33,
+    checks=(
         Property(name="poly_attention's radius against every logit (exact)", strategy=gaussian_inputs,
                  predicate=check_radius, encode=encode, decode=decode, weight=0.2),
     ),
-    notes=("Lemma 3.3 states the entry form only; the norm form is the step its proof takes before "
-           "bounding ||q|| by sqrt(d) B. Rounding the radius up keeps one certified polynomial per "
-           "grid point (a certificate on a larger interval holds on a smaller one)."),
+    notes=("Rounding the radius up keeps one certified polynomial per grid point (a certificate on a "
+           "larger interval holds on a smaller one)."),
+    cites=("AS-radius",),
 ))
 
 register(Lemma(
     id="AS-3.7-radius", paper="AS", title="Theorem 3.7's error bound with the norm radius",
     statement=("With R the tighter of |s| max||q|| max||k|| and |s| d B^2, poly_attention still "
-               "satisfies, row by row, ||T - Att||_inf <= 2 eps_A ||V||_inf + the float64 term of AS-3.7, "
+               "satisfies, row by row, ||T - Att||_inf <= 2 eps_A ||V||_inf + the float64 term of AS-3.7/impl, "
                "on Gaussian rows where the norm bound is far below the entry bound."),
     source=SRC37,
     checks=(
         Property(name="Gaussian rows, B = max |entry| or twice that", strategy=gaussian_inputs,
                  predicate=check_theorem37, encode=encode, decode=decode, weight=0.3),
     ),
-    notes="The bound and its float64 term are AS-3.7's (spec.as_poly.predicates.theorem37_bound).",
+    notes="The bound and its float64 term are AS-3.7/impl's (spec.as_.algorithm_one.theorem37_bound).",
+    cites=("AS-3.7", "AS-radius"),
 ))

@@ -1,4 +1,5 @@
-"""Exact and high-precision oracles for the AS statements (no impl internals).
+"""Exact and high-precision oracles for the AS (arXiv 2302.13214) statements of sections 2-3 (no
+impl internals).
 
 ``fraction_matrix`` turns a float64 array into exact Fractions; ``mp_attention`` is the attention
 ``D^{-1} exp(scale Q K^T) V`` at 120 bits (its error is far below the rounding terms it is compared

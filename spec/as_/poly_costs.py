@@ -31,14 +31,13 @@ import math
 from typing import Any
 
 import numpy as np
-import sympy
 
 from impl.ledger import CallCost, Ledger
 from impl.poly import exp_polynomial, feature_maps, poly_attention_report
 from impl.poly.features import paper_rank, rank
-from spec.as_poly.predicates import GRID_EPS, attention_inputs, decode_attention, encode_attention
-from spec.registry import Counterexample
+from spec.as_.poly_inputs import GRID_EPS, attention_inputs
 from spec.profiles import Profile
+from spec.registry import Counterexample
 
 
 # ------------------------------------------------------------------------------ the formulas
@@ -166,17 +165,6 @@ def check_theorem37(ex: dict) -> None:
                                 block_rows=ex.get("block_rows"), ledger=Ledger(enabled=False))
     if not np.array_equal(off.output, rep.output):
         raise Counterexample("the output depends on the ledger")
-
-
-# ------------------------------------------------------------------------------ sympy
-def printed_rank_identities():
-    """Theorem 3.7 and Algorithm 1 line 5 print r = C(2(g+d), 2d); Lemmas 3.2 and 3.4 print
-    C(2(g+d), 2g): the same number (symmetry of the binomial coefficient)."""
-    g, d = sympy.symbols("g d", positive=True, integer=True)
-    lhs = sympy.binomial(2 * (g + d), 2 * d)
-    rhs = sympy.binomial(2 * (g + d), 2 * g)
-    yield ("C(2(g+d), 2d) = C(2(g+d), 2g) (as Gamma functions)",
-           sympy.gammasimp(lhs.rewrite(sympy.gamma)), sympy.gammasimp(rhs.rewrite(sympy.gamma)))
 
 
 # ------------------------------------------------------------------------------ fitted exponents

@@ -1,2 +1,0 @@
-"""Pure helpers for the Alman & Song (seed 002) upper-bound statements: predicates, strategies,
-oracles and crosshair kernels."""
