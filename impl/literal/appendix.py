@@ -1,7 +1,9 @@
 """DA Algorithms 1-5 as printed in seed 003 (the appendix of a later version, section B).
 
 Algorithms 1 (Init) and 3 (UpdateV) are printed identically to seed 000 and are inherited from
-:class:`impl.literal.v1.PaperV1Attention`.  Algorithms 2, 4 and 5 differ and are transcribed here:
+:class:`impl.literal.v1.PaperV1Attention`, as are its reading of the list indices (the printed
+reads, with the write index ``List[ct_K - 1]`` read as ``List[ct_K]``) and its silenced float
+warnings.  Algorithms 2, 4 and 5 differ and are transcribed here:
 
 * Algorithm 2 line 4 updates ``K~`` from ``K~`` (``K~_{i,j} <- K~_{i,j} + delta``), line 9 updates
   ``A`` in place, and lines 22-24 read ``K <- K``, ``A <- A``, ``M <- M`` (no-ops as printed).  ``K``
@@ -58,8 +60,9 @@ class PaperAppendixAttention(PaperV1Attention):
             dD = 1 / D_tmp - 1 / D_t                                       # lines 11-13
         recording = self.ct_K < self.na                                    # line 15
         if recording or "E6" in self.repairs:
-            self.List_C[self.ct_K - 1] = Entry(dA, self.V[i].copy())       # line 15 ("List~_C")
-            self.List_D[self.ct_K - 1] = Entry(dD, 1 / D_t)                # line 16
+            by = f"UpdateK {self.ct_K}"
+            self.List_C[self._slot(self.ct_K)] = Entry(dA, self.V[i].copy(), by)   # line 15 ("List~_C")
+            self.List_D[self._slot(self.ct_K)] = Entry(dD, 1 / D_t, by)            # line 16
         if not recording:
             self.recompute()                                               # lines 18-19
         # lines 22-24: K <- K, A <- A, M <- M: no-ops as printed (M~ and K~ are never stored back)

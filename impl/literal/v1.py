@@ -11,15 +11,21 @@ indexed exactly as printed (``List[ct - 1]`` is written first, so the printed li
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import numpy as np
 
 from impl.elements import as_index, as_qkv, as_scalar
-from impl.literal.repairs import V1_DEFECTS, check_repairs
 from impl.ledger import Ledger
+from impl.literal.repairs import V1_DEFECTS, check_list_index, check_repairs
 from impl.literal.slots import Entry, Slots
 from impl.threshold import lazy_threshold, validate_a
+
+
+def printed_arithmetic() -> np.errstate:
+    """numpy error state for the printed lines: overflow, division by zero and inf - inf give
+    inf or nan silently (module docstring: they are the printed algorithm's values)."""
+    return np.errstate(over="ignore", divide="ignore", invalid="ignore")
 
 
 class PaperV1Attention:
@@ -28,31 +34,52 @@ class PaperV1Attention:
     DEFECTS: tuple[str, ...] = V1_DEFECTS
 
     def __init__(self, Q: Any, K: Any, V: Any, *, a: float = 0.5, scale: Any = 1.0,
-                 repairs: Iterable[str] = ()) -> None:
+                 repairs: Iterable[str] = (), list_index: str = "consistent") -> None:
         Qa, Ka, Va, kind = as_qkv(Q, K, V)
         self.a = validate_a(a)
         self.repairs = check_repairs(repairs, self.DEFECTS, type(self).__name__)
+        self.list_index = check_list_index(list_index)
         self.kind = kind
         self.scale = as_scalar(scale, "scale", kind)
         n = Qa.shape[0]
         #: the printed comparisons `ct < n^a` use the real number n^a
         self.na = float(n) ** self.a
         self.threshold = lazy_threshold(n, self.a)
-        # Algorithm 1 lines 11-13: "List with size n^a" (ceil(n^a) slots).  List_V is used by
-        # Algorithms 3-5 but not declared among the members; it is declared here the same way.
-        self.List_C = Slots("List_C", self.threshold)
-        self.List_D = Slots("List_D", self.threshold)
-        self.List_V = Slots("List_V", self.threshold)
+        # Algorithm 1 lines 11-13: "List with size n^a" (ceil(n^a) slots), 1-based under the
+        # consistent reading with List_D[0] as the base slot.  List_V is used by Algorithms 3-5
+        # but not declared among the members; it is declared here the same way.
+        size = self.threshold + (1 if self.consistent else 0)
+        self.List_C = Slots("List_C", size)
+        self.List_D = Slots("List_D", size)
+        self.List_V = Slots("List_V", size)
         self.ledger = Ledger()
         self.ledger.begin("init")
-        self._init(Qa, Ka, Va)
+        with printed_arithmetic():
+            self._init(Qa, Ka, Va)
         self.ledger.end(self.space)
 
     @property
+    def consistent(self) -> bool:
+        return self.list_index == "consistent"
+
+    def _slot(self, t: int) -> int:
+        """Where the t-th update of an epoch is written (Algorithm 2 lines 16-17, Algorithm 3
+        line 5 print ``List[ct - 1]``; the printed reads need ``List[ct]``)."""
+        return t if self.consistent else t - 1
+
+    def _write_base(self, Dinv: np.ndarray, by: str) -> None:
+        """List_D[0].Getb = the D^{-1} of the last Init/Recompute: the implicit base case that the
+        reads at Algorithm 2 line 10 and Algorithm 4 line 4 need when ct_K = 1 and 0 (no line
+        writes it, as no line assigns D; both readings get the same charity)."""
+        self.List_D[0] = Entry(None, Dinv, by)
+
+    @property
     def space(self) -> int:
-        """Words held: Q, K, V, M, A, C, B, D and the three lists (List_D holds two n-vectors a slot)."""
+        """Words held: Q, K, V, M, A, C, B, D and the three lists (List_D holds two n-vectors a
+        slot, and under the consistent reading the base slot's D^{-1})."""
         n, d, T = self.n, self.d, self.threshold
-        return 5 * n * d + 2 * n * n + n + T * (n + d) + T * 2 * n + 3 * T
+        base = n if self.consistent else 0
+        return 5 * n * d + 2 * n * n + n + T * (n + d) + T * 2 * n + 3 * T + base
 
     # ------------------------------------------------------------------ Algorithm 1: Init
     def _init(self, Q: np.ndarray, K: np.ndarray, V: np.ndarray) -> None:
@@ -69,6 +96,7 @@ class PaperV1Attention:
         # D = diag(A 1) of the problem definition, so that is what line 21 reads.
         self.D = self.A.sum(axis=1)
         self.B = self.C / self.D[:, None]
+        self._write_base(1 / self.D, "Init")
         self.ct_K = 0                                          # line 22
         self.ct_V = 0                                          # line 23
 
@@ -93,7 +121,8 @@ class PaperV1Attention:
         self.ledger.exp(n)
         self.ledger.vec(8 * n, 2)                    # lines 5-13
         try:
-            self._update_k_lines(i, j, delta)
+            with printed_arithmetic():
+                self._update_k_lines(i, j, delta)
         finally:
             self.ledger.end(self.space)
 
@@ -117,8 +146,9 @@ class PaperV1Attention:
             dD = 1 / D_tmp - 1 / D_t                                       # lines 12-14
         recording = self.ct_K < self.na                                    # line 15
         if recording or "E6" in self.repairs:
-            self.List_C[self.ct_K - 1] = Entry(dA, self.V[i].copy())       # line 16
-            self.List_D[self.ct_K - 1] = Entry(dD, 1 / D_t)                # line 17
+            by = f"UpdateK {self.ct_K}"
+            self.List_C[self._slot(self.ct_K)] = Entry(dA, self.V[i].copy(), by)   # line 16
+            self.List_D[self._slot(self.ct_K)] = Entry(dD, 1 / D_t, by)            # line 17
         if "E5" in self.repairs:
             self._refresh(K_t, A_t, M_t)    # E5's repair needs the current A in Recompute
         if not recording:
@@ -126,9 +156,8 @@ class PaperV1Attention:
         self._refresh(K_t, A_t, M_t)                                       # lines 21-24
 
     def _previous_d_inverse(self) -> np.ndarray:
-        """Line 10: "Obtain diagonal vector D_tmp from List_D[ct_K - 1].Getb"."""
-        if "E1" in self.repairs:
-            return self.List_D[self.ct_K - 2].b if self.ct_K >= 2 else 1 / self.D
+        """Line 10: "Obtain diagonal vector D_tmp from List_D[ct_K - 1].Getb" (after line 3's
+        increment: the D^{-1} after the previous update, or the base slot's for the first)."""
         return self.List_D[self.ct_K - 1].b
 
     def _refresh(self, K_t: np.ndarray, A_t: np.ndarray, M_t: np.ndarray) -> None:
@@ -143,7 +172,8 @@ class PaperV1Attention:
         self.ledger.begin("update_v", (self.ct_K, self.ct_V))
         self.ledger.touch(3)
         try:
-            self._update_v_lines(i, j, delta)
+            with printed_arithmetic():
+                self._update_v_lines(i, j, delta)
         finally:
             self.ledger.end(self.space)
 
@@ -151,7 +181,7 @@ class PaperV1Attention:
         self.ct_V += 1                                                     # line 3
         recording = self.ct_V < self.na                                    # line 4
         if recording or "E7" in self.repairs:
-            self.List_V[self.ct_V - 1] = Entry(i, (j, delta))              # line 5
+            self.List_V[self._slot(self.ct_V)] = Entry(i, (j, delta), f"UpdateV {self.ct_V}")  # line 5
         if not recording:
             self.recompute()                                               # lines 6-7
 
@@ -164,7 +194,8 @@ class PaperV1Attention:
         self.ledger.begin("query", (self.ct_K, self.ct_V))
         self.ledger.vec(2 * (self.ct_K + self.ct_V) + 3, 2)
         try:
-            return self._query_lines(i, j)
+            with printed_arithmetic():
+                return self._query_lines(i, j)
         finally:
             self.ledger.end(self.space)
 
@@ -176,8 +207,6 @@ class PaperV1Attention:
 
     def _query_d_inverse(self) -> np.ndarray:
         """Line 4: "(D_tmp)_i^{-1} ... obtained from List_D[ct_K].Getb" (the inverse itself)."""
-        if "E3" in self.repairs:
-            return self.List_D[self.ct_K - 1].b if self.ct_K >= 1 else 1 / self.D
         return self.List_D[self.ct_K].b
 
     def _query_c(self, i: int, j: int) -> Any:
@@ -186,19 +215,25 @@ class PaperV1Attention:
             return self.C[i, j] + self._pending_c_entry(i, j)
         return self.C[i, j]
 
+    def _recorded(self, lst: Slots, count: int) -> Iterator[Entry]:
+        """The entries of updates 1 .. ``count`` of this epoch that the list holds (an update that
+        was not recorded contributes nothing: module docstring of ``impl.literal.slots``)."""
+        for t in range(1, count + 1):
+            entry = lst.peek(self._slot(t))
+            if entry is not None:
+                yield entry
+
     def _pending_c_entry(self, i: int, j: int) -> Any:
-        """``(Delta_C,1 Delta_C,2)_{i,j}`` over List_C entries 0 .. ct_K - 1, in O(ct_K)."""
+        """``(Delta_C,1 Delta_C,2)_{i,j}`` over the recorded List_C entries, in O(ct_K)."""
         total = self.kind.zeros(())[()]
-        for t in range(self.ct_K):
-            entry = self.List_C[t]
+        for entry in self._recorded(self.List_C, self.ct_K):
             total = total + entry.a[i] * entry.b[j]
         return total
 
     def _a_times_delta_v(self, i: int, j: int) -> Any:
-        """``A_{i,*} Delta_V,1 (Delta_V,2)_{*,j}`` over the List_V entries 0 .. ct_V - 1."""
+        """``A_{i,*} Delta_V,1 (Delta_V,2)_{*,j}`` over the recorded List_V entries."""
         total = self.kind.zeros(())[()]
-        for t in range(self.ct_V):
-            entry = self.List_V[t]
+        for entry in self._recorded(self.List_V, self.ct_V):
             col, delta = entry.b
             if col == j:
                 total = total + self.A[i, entry.a] * delta
@@ -215,18 +250,16 @@ class PaperV1Attention:
 
     # ------------------------------------------------------------ Algorithm 5: Recompute
     def _pending_c(self) -> np.ndarray:
-        """``Delta_C,1 Delta_C,2`` stacked from List_C entries 0 .. ct_K - 1 (Fact 2.1)."""
+        """``Delta_C,1 Delta_C,2`` stacked from the recorded List_C entries (Fact 2.1)."""
         total = self.kind.zeros((self.n, self.d))
-        for t in range(self.ct_K):
-            entry = self.List_C[t]
+        for entry in self._recorded(self.List_C, self.ct_K):
             total = total + np.outer(entry.a, entry.b)
         return total
 
     def _pending_v(self) -> np.ndarray:
-        """``Delta_V,1 Delta_V,2`` stacked from List_V entries 0 .. ct_V - 1 (Fact 2.1)."""
+        """``Delta_V,1 Delta_V,2`` stacked from the recorded List_V entries (Fact 2.1)."""
         total = self.kind.zeros((self.n, self.d))
-        for t in range(self.ct_V):
-            entry = self.List_V[t]
+        for entry in self._recorded(self.List_V, self.ct_V):
             col, delta = entry.b
             total[entry.a, col] = total[entry.a, col] + delta
         return total
@@ -235,8 +268,7 @@ class PaperV1Attention:
         """``A Delta_V,1 Delta_V,2``: each column of Delta_V,1 is 1-sparse, so this adds
         ``A[:, row] * delta`` to column ``col`` per List_V entry: T_mat(n, ct_V, d) at most."""
         total = self.kind.zeros((self.n, self.d))
-        for t in range(self.ct_V):
-            entry = self.List_V[t]
+        for entry in self._recorded(self.List_V, self.ct_V):
             col, delta = entry.b
             total[:, col] = total[:, col] + self.A[:, entry.a] * delta
         self.ledger.vec(self.ct_V * self.n, 2)
@@ -249,15 +281,13 @@ class PaperV1Attention:
         return self.C + dC
 
     def _d_delta_sum(self) -> np.ndarray:
-        """Line 8: Delta_D <- sum_{i=1}^{ct_K} Delta_D(i), Delta_D(i) = List_D[i].Geta.
-
-        Most literal reading: the indices i = 1 .. ct_K of the printed sum, although Algorithm 2
-        wrote the entries at 0 .. ct_K - 1.
-        """
-        indices = range(0, self.ct_K) if "E8" in self.repairs else range(1, self.ct_K + 1)
+        """Line 8: Delta_D <- sum_{i=1}^{ct_K} Delta_D(i), Delta_D(i) = List_D[i].Geta, with the
+        printed indices (a slot nothing wrote holds no update)."""
         total = self.kind.zeros((self.n,))
-        for k in indices:
-            total = total + self.List_D[k].a
+        for k in range(1, self.ct_K + 1):
+            entry = self.List_D.peek(k)
+            if entry is not None:
+                total = total + entry.a
         return total
 
     def recompute(self) -> None:
@@ -267,7 +297,8 @@ class PaperV1Attention:
         self.ledger.gemm(n, self.ct_K, d)            # Delta_C,1 Delta_C,2
         self.ledger.vec(3 * n * d + (self.ct_K + 3) * n, 2)
         try:
-            self._recompute_lines()
+            with printed_arithmetic():
+                self._recompute_lines()
         finally:
             self.ledger.end(self.space)
 
@@ -280,4 +311,5 @@ class PaperV1Attention:
         Dinv_t = 1 / self.D + dD                                           # line 9
         B_t = Dinv_t[:, None] * C_t                                        # line 10
         self.D, self.C, self.B, self.V = 1 / Dinv_t, C_t, B_t, V_t         # line 12
+        self._write_base(Dinv_t, "Recompute")
         self.ct_K, self.ct_V = 0, 0                                        # line 14

@@ -70,17 +70,22 @@ def lemma_4_6(n: int = 2, d: int = 2, max_k: int = 2, max_v: int = 2, literal: b
         yield _label(keys, vups), Dinv * (C + kept + A * dV), Dinv * A * (V0 + dV)
 
 
-def lemma_4_8(n: int = 2, d: int = 2, max_k: int = 2, max_v: int = 2, literal: bool = False) -> Iterator[Identity]:
-    """Recompute (corrected): ``C + Delta_C,1 Delta_C,2 + A Delta_V`` equals ``A V`` and the
-    telescoped ``D^{-1} + sum_t Delta_D(t)`` equals the current ``D^{-1}``.
+def lemma_4_8(n: int = 2, d: int = 2, max_k: int = 2, max_v: int = 2, literal: bool = False,
+              parts: tuple[str, ...] = ("C", "D")) -> Iterator[Identity]:
+    """Recompute (corrected): ``C + Delta_C,1 Delta_C,2 + A Delta_V`` equals ``A V`` (part "C")
+    and the telescoped ``D^{-1} + sum_t Delta_D(t)`` equals the current ``D^{-1}`` (part "D").
 
-    ``literal=True`` states seed 000's Algorithm 5 line 6 (``C + Delta_C,1 Delta_C,2``) and
-    Algorithm 2 line 13 (``Delta_D = D_prev - D_new^{-1}``).
+    ``literal=True`` states the printed lines instead: for "C" seed 000's Algorithm 5 line 6
+    (``C + Delta_C,1 Delta_C,2``, DA-E5), for "D" Algorithm 2 line 13
+    (``Delta_D = D_prev - D_new^{-1}``, DA-E2).
     """
     for keys, vups in _pending_cases(n, d, max_k, max_v):
         A0, V0, A, dV, pending_k = _state(n, d, keys, vups)
-        C = A0 * V0 + pending_k + (sympy.zeros(n, d) if literal else A * dV)
-        yield _label(keys, vups) + ": C", C, A * (V0 + dV)
+        if "C" in parts:
+            C = A0 * V0 + pending_k + (sympy.zeros(n, d) if literal else A * dV)
+            yield _label(keys, vups) + ": C", C, A * (V0 + dV)
+        if "D" not in parts or not keys or vups:
+            continue    # the D part depends on the key updates only: stated once per key list
         # D^{-1} after the pending key updates, one at a time
         A_t = A0.copy()
         Dinv = sympy.Matrix([1 / sum(A_t[r, :]) for r in range(n)])
@@ -91,5 +96,4 @@ def lemma_4_8(n: int = 2, d: int = 2, max_k: int = 2, max_v: int = 2, literal: b
             Dinv = sympy.Matrix([1 / sum(A_t[r, :]) for r in range(n)])
             step = (prev.applyfunc(lambda x: 1 / x) - Dinv) if literal else (Dinv - prev)
             total += step
-        if keys:
-            yield _label(keys, vups) + ": D^{-1}", total, Dinv
+        yield _label(keys, vups) + ": D^{-1}", total, Dinv

@@ -6,7 +6,12 @@ and a list of operations ``["update_k", i, j, delta]``, ``["update_v", ...]``,
 state machine builds programs step by step through :class:`ProgramRunner`; a failing program is
 the counterexample of the report, and :func:`replay` re-runs it (``show ID --reproduce``).
 
-Every answer is compared with exact attention on the current matrices (DA Theorem 4.1's claim):
+Every answer is compared with exact attention on the current matrices (DA Theorem 4.1's claim);
+a wrong answer is a :class:`Counterexample` that carries ``expected``, ``got`` and their ``gap``.
+An exception of the structure is a counterexample too ("update_k raised"), except
+``impl.literal.LiteralUndefinedRead``: the printed algorithms are read so that every list read
+names a written slot, so such a read is a defect of the transcription and propagates as an error
+of the check, never as the confirmation of an erratum.
 
 * kind "exact": sympy numbers, integer logits, so every entry of ``exp(Q K^T)`` is a power of
   ``e``.  ``got - expected`` is a rational function of ``e`` with rational coefficients; as ``e``
@@ -44,7 +49,7 @@ import numpy as np
 import sympy
 
 from impl.attention import attention
-from impl.literal import PaperV1Attention
+from impl.literal import LiteralUndefinedRead, PaperV1Attention
 from spec.da.oracle_mp import attention_mp, stored_arrays
 from spec.registry import Counterexample
 
@@ -95,15 +100,19 @@ def check_value(got: Any, expected: Any, V: np.ndarray, kind: str, where: dict[s
     ``rounding``: the allowance of a structure that keeps its sums by additions."""
     if kind == "exact":
         if not exact_zero(got - expected):
-            raise Counterexample("answer differs from exact attention", expected=str(expected),
-                                 obtained=str(got), **where)
+            gap = sympy.N(got - expected, 15)
+            raise Counterexample(f"answer differs from exact attention: expected {expected}, got "
+                                 f"{got}, gap {gap}", expected=str(expected), got=str(got),
+                                 gap=str(gap), **where)
         return
     bound = FLOAT_TOL * float(np.max(np.abs(V))) + rounding
     err = abs(float(got) - float(expected))
     if not err <= bound:
         extra = {"rounding_allowance": rounding} if rounding else {}
-        raise Counterexample("answer differs from exact attention", expected=float(expected),
-                             obtained=float(got), error=err, bound=bound, **extra, **where)
+        raise Counterexample(f"answer differs from exact attention: expected {float(expected)!r}, "
+                             f"got {float(got)!r}, gap {err:.3g} (allowed {bound:.3g})",
+                             expected=float(expected), got=float(got), gap=err, bound=bound,
+                             **extra, **where)
 
 
 class AdditiveRounding:
@@ -169,6 +178,10 @@ class ProgramRunner:
         name = op[0]
         try:
             result = getattr(self.subject, name)(*op[1:])
+        except LiteralUndefinedRead:
+            # the transcription read a list slot that its reading leaves unwritten: a defect of
+            # the reading, not an answer of the printed algorithm, so never a counterexample
+            raise
         except Exception as exc:  # noqa: BLE001
             raise self._failure(f"{name} raised", exc) from exc
         if name in UPDATES:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import sympy
 
 from impl.dynamic import DynamicAttention
 from impl.literal import PaperV1Attention
@@ -31,13 +32,14 @@ def check_recompute_state(subject: Any, Q: np.ndarray, K: np.ndarray, V: np.ndar
                           where: dict[str, Any]) -> None:
     C, D, V0, shifts = maintained(subject)
     if kind == "exact":
-        A = np.vectorize(lambda x: __import__("sympy").exp(x), otypes=[object])(Q @ K.T)
+        A = np.vectorize(sympy.exp, otypes=[object])(Q @ K.T)
         for name, got, want in (("V", V0, V), ("D", D, A.sum(axis=1)), ("C", C, A @ V)):
             for idx, g in np.ndenumerate(got):
                 if not exact_zero(g - want[idx]):
                     raise Counterexample(f"after recompute the maintained {name} is wrong",
                                          entry=list(idx), expected=str(want[idx]),
-                                         obtained=str(g), **where)
+                                         got=str(g), gap=str(sympy.N(g - want[idx], 15)),
+                                         **where)
         return
     M = Q @ K.T
     s = shifts if shifts is not None else np.zeros(M.shape[0])
@@ -51,6 +53,8 @@ def check_recompute_state(subject: Any, Q: np.ndarray, K: np.ndarray, V: np.ndar
         bad = np.argwhere(~(err <= FLOAT_TOL * size))
         if bad.size:
             idx = tuple(int(v) for v in bad[0])
-            raise Counterexample(f"after recompute the maintained {name} is wrong", entry=list(idx),
-                                 expected=float(want[idx]), obtained=float(got[idx]),
-                                 error=float(err[idx]), bound=float(FLOAT_TOL * size[idx]), **where)
+            raise Counterexample(f"after recompute the maintained {name} is wrong: expected "
+                                 f"{float(want[idx])!r}, got {float(got[idx])!r}, gap "
+                                 f"{float(err[idx]):.3g}", entry=list(idx),
+                                 expected=float(want[idx]), got=float(got[idx]),
+                                 gap=float(err[idx]), bound=float(FLOAT_TOL * size[idx]), **where)
