@@ -7,6 +7,9 @@
 
 Every public entry point of ``impl`` converts its arrays with :func:`as_matrix`, which validates
 them (shape, dtype, finiteness) and raises a ``TypeError``/``ValueError`` naming the argument.
+Exactness is never lost silently: an object array that mixes sympy numbers (or fractions) with
+Python or numpy numbers is exact, its other entries converted exactly, and a sympy Float becomes
+its exact binary value; kinds that cannot be combined are refused by name.
 """
 
 from __future__ import annotations
@@ -67,6 +70,75 @@ def _is_real_number(x: Any) -> bool:
     return isinstance(x, (numbers.Real, np.floating, np.integer)) and not isinstance(x, (bool, np.bool_))
 
 
+def _is_exact_fraction(x: Any) -> bool:
+    """A non-integer rational that is not a sympy number (``fractions.Fraction`` and the like)."""
+    return isinstance(x, numbers.Rational) and not isinstance(x, numbers.Integral)
+
+
+def _integers_only(arr: np.ndarray) -> bool:
+    if arr.dtype.kind in "iu":
+        return True
+    return arr.dtype == object and all(
+        isinstance(v, (numbers.Integral, np.integer)) and not isinstance(v, (bool, np.bool_, sympy.Basic))
+        for v in arr.flat)
+
+
+def _convert(arr: np.ndarray, name: str, kind: Kind) -> np.ndarray:
+    """An object array of ``arr``'s Python and numpy numbers read exactly in ``kind``."""
+    out = np.empty(arr.shape, dtype=object)
+    for idx, v in np.ndenumerate(arr):
+        out[idx] = as_scalar(v, f"{name}{list(idx)}", kind)
+    return out
+
+
+def _object_array(arr: np.ndarray, name: str) -> tuple[np.ndarray, Kind]:
+    """The kind of an object array, with every entry converted to it.
+
+    An array with any mpmath number is of kind mpmath, its other entries converted by
+    :func:`as_scalar`.  Otherwise an array that holds any sympy number or any fraction is exact
+    (kind sympy): its Python and numpy integers become sympy Integers, fractions Rationals, and
+    floats (Python, numpy or sympy Float) their exact binary values, as :func:`as_scalar` reads
+    them, so that no entry of an exact kind is a float.  Only Python and numpy numbers: float64.
+    sympy and mpmath numbers together, and anything that is not a real number, are refused.
+    """
+    kinds = {_element_kind(v) for v in arr.flat}
+    plain = [v for v in arr.flat if _element_kind(v) is None]
+    if not all(_is_real_number(v) for v in plain) or (SYMPY in kinds and MPMATH in kinds):
+        raise TypeError(f"{name}: object arrays must hold only sympy numbers or only mpmath mpf "
+                        "numbers (with Python or numpy numbers, converted to them)")
+    if MPMATH in kinds:
+        out = np.empty(arr.shape, dtype=object)
+        for idx, v in np.ndenumerate(arr):
+            if isinstance(v, mpmath.mpf):
+                if not mpmath.isfinite(v):
+                    raise ValueError(f"{name}: every entry must be finite, got {v}")
+                out[idx] = v
+            else:
+                out[idx] = as_scalar(v, f"{name}{list(idx)}", MPMATH)
+        return out, MPMATH
+    if SYMPY in kinds or any(_is_exact_fraction(v) for v in plain):
+        out = np.empty(arr.shape, dtype=object)
+        for idx, v in np.ndenumerate(arr):
+            if isinstance(v, sympy.Basic):
+                if not (v.is_real and v.is_finite and v.is_number):
+                    raise ValueError(f"{name}: every sympy entry must be a finite real number, got {v}")
+                out[idx] = _without_floats(v)
+            else:
+                out[idx] = as_scalar(v, f"{name}{list(idx)}", SYMPY)
+        return out, SYMPY
+    try:
+        return arr.astype(np.float64), FLOAT64
+    except OverflowError:
+        raise ValueError(f"{name} has an entry too large for float64") from None
+
+
+def _without_floats(x: sympy.Basic) -> sympy.Basic:
+    """``x`` with every sympy Float replaced by its exact binary value (exact arithmetic stays
+    exact: a Float would make every result it touches a Float)."""
+    floats = x.atoms(sympy.Float)
+    return x.xreplace({f: sympy.Rational(f) for f in floats}) if floats else x
+
+
 def as_matrix(x: Any, name: str, *, kind: Kind | None = None) -> tuple[np.ndarray, Kind]:
     """Validate a 2-D real matrix argument and return a private copy with its kind.
 
@@ -84,28 +156,11 @@ def as_matrix(x: Any, name: str, *, kind: Kind | None = None) -> tuple[np.ndarra
         raise ValueError(f"{name} must be 2-D (n x d), got shape {arr.shape}")
     if arr.shape[0] == 0 or arr.shape[1] == 0:
         raise ValueError(f"{name} must be non-empty, got shape {arr.shape}")
+    if kind is not None and kind is not FLOAT64 and _integers_only(arr):
+        # integers are exact: with matrices of an exact kind they join that kind
+        return _convert(arr, name, kind), kind
     if arr.dtype == object:
-        found = {k for k in (_element_kind(v) for v in arr.flat)}
-        if None in found or len(found) != 1:
-            if all(_is_real_number(v) for v in arr.flat):
-                try:
-                    arr = arr.astype(np.float64)
-                except OverflowError:
-                    raise ValueError(f"{name} has an entry too large for float64") from None
-                found = {FLOAT64}
-            else:
-                raise TypeError(
-                    f"{name}: object arrays must hold only sympy numbers or only mpmath mpf numbers"
-                )
-        elem_kind = found.pop()
-        if elem_kind is SYMPY:
-            for v in arr.flat:
-                if not (v.is_real and v.is_finite and v.is_number):
-                    raise ValueError(f"{name}: every sympy entry must be a finite real number, got {v}")
-        elif elem_kind is MPMATH:
-            for v in arr.flat:
-                if not mpmath.isfinite(v):
-                    raise ValueError(f"{name}: every entry must be finite, got {v}")
+        arr, elem_kind = _object_array(arr, name)
     elif arr.dtype.kind in "iu":
         arr = arr.astype(np.float64)
         elem_kind = FLOAT64
@@ -147,11 +202,18 @@ def check_value_entry(x: Any, name: str, kind: Kind) -> None:
                          f"A V must stay finite in float64), got {x!r}")
 
 
-def as_qkv(Q: Any, K: Any, V: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, Kind]:
-    """Validate the three ``n x d`` matrices of a dynamic structure (private copies, one kind)."""
+def _one_kind(Q: Any, K: Any, V: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, Kind]:
+    """Q, K, V validated in Q's kind: integer matrices join an exact kind exactly, anything else
+    of another kind is refused by name."""
     Qa, kind = as_matrix(Q, "Q")
     Ka, _ = as_matrix(K, "K", kind=kind)
     Va, _ = as_matrix(V, "V", kind=kind)
+    return Qa, Ka, Va, kind
+
+
+def as_qkv(Q: Any, K: Any, V: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, Kind]:
+    """Validate the three ``n x d`` matrices of a dynamic structure (private copies, one kind)."""
+    Qa, Ka, Va, kind = _one_kind(Q, K, V)
     if Qa.shape != Ka.shape or Ka.shape != Va.shape:
         raise ValueError(f"Q, K and V must all be n x d, got {Qa.shape}, {Ka.shape}, {Va.shape}")
     if kind is FLOAT64:
@@ -161,9 +223,7 @@ def as_qkv(Q: Any, K: Any, V: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
 
 def as_attention_inputs(Q: Any, K: Any, V: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, Kind]:
     """Validate ``Q`` (n x d), ``K`` (m x d), ``V`` (m x e) for static attention (private copies)."""
-    Qa, kind = as_matrix(Q, "Q")
-    Ka, _ = as_matrix(K, "K", kind=kind)
-    Va, _ = as_matrix(V, "V", kind=kind)
+    Qa, Ka, Va, kind = _one_kind(Q, K, V)
     if Qa.shape[1] != Ka.shape[1]:
         raise ValueError(f"Q and K must have the same number of columns, got {Qa.shape} and {Ka.shape}")
     if Ka.shape[0] != Va.shape[0]:
@@ -188,7 +248,7 @@ def as_scalar(x: Any, name: str, kind: Kind) -> Any:
         raise TypeError(f"{name} must be a real number, not a boolean")
     if kind is SYMPY and isinstance(x, sympy.Basic):
         if x.is_number and x.is_real and x.is_finite:
-            return x
+            return _without_floats(x)
         raise TypeError(f"{name} must be a finite real sympy number, got {x!r}")
     if not _is_real_number(x):
         raise TypeError(f"{name} must be a real number, got {type(x).__name__}")
