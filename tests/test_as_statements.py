@@ -93,6 +93,12 @@ def test_impl_records_cite_their_statement_and_check_the_code():
         assert not any(isinstance(c, (SmtProof, SympyProof)) and c.grade == "proved" for c in lem.checks), lid
 
 
+def test_check_names_within_a_record_are_distinct():
+    for lid, lem in AS.items():
+        names = [c.name for c in lem.checks]
+        assert len(names) == len(set(names)), lid
+
+
 def test_errata_keep_concrete_counterexamples():
     errata = {lid: lem for lid, lem in AS.items() if lem.expect == "erratum"}
     assert len(errata) >= 12

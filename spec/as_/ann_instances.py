@@ -256,9 +256,10 @@ def exhaustive(name: str, family_of: Callable[[Profile], Iterator[Any]], predica
     return Exhaustive(name=name, instances=family_of, predicate=predicate, scope=scope, **ENC)
 
 
-def every_instance(predicate: Callable[[Any], None]) -> Exhaustive:
-    """``predicate`` on every instance of :func:`family`."""
-    return exhaustive(f"every instance: {BAL}", family, predicate, FAM_SCOPE)
+def every_instance(predicate: Callable[[Any], None], variant: str = "") -> Exhaustive:
+    """``predicate`` on every instance of :func:`family`; ``variant`` tells apart two checks of one
+    record in the check's name."""
+    return exhaustive(f"every instance{', ' + variant if variant else ''}: {BAL}", family, predicate, FAM_SCOPE)
 
 
 def every_raw_instance(predicate: Callable[[Any], None]) -> Exhaustive:

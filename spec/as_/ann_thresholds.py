@@ -156,7 +156,8 @@ register(Lemma(
     statement=("On every instance, every near row of the implementation's reduction has exact (D^{-1} A v)_i "
                ">= 3 t~ and every output within eps_a of it >= t~_0, for both taus."),
     source=L47,
-    checks=(every_instance(check_case_2a("printed")), every_instance(check_case_2a("corrected"))),
+    checks=(every_instance(check_case_2a("printed"), "tau = e^beta"),
+            every_instance(check_case_2a("corrected"), "tau = e^(beta/2)")),
     tags=("reduction", "ann"),
     cites=("AS-4.7-2a",),
 ))
