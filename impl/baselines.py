@@ -36,19 +36,17 @@ class EagerAttention:
         self.kind = kind
         self.threshold = 1
         scale = as_scalar(scale, "scale", kind)
-        self.ledger = Ledger(enabled=ledger)
-        self.ledger.begin("init")
-        self.kernel = ExpKernel(Qa, Ka, scale, kind, self.ledger)   # a failed init leaves no object
+        self.ledger = led = Ledger(enabled=ledger)
+        led.begin("init")
+        self.kernel = ExpKernel(Qa, Ka, scale, kind, led)   # a failed init leaves no object
         self.V = Va
-        self.C = self.kernel.A @ Va
+        self.C = led.matmul(self.kernel.A, Va)
         self.kernel.row_scaled.append(self.C)
-        n, d = Va.shape
-        self.ledger.gemm(n, n, d)
-        self.ledger.end(self.space)
+        led.end(self.space)
 
     @property
     def space(self) -> int:
-        return self.kernel.space + 2 * self.n * self.d
+        return self.kernel.space + self.V.size + self.C.size
 
     @property
     def n(self) -> int:
@@ -61,53 +59,64 @@ class EagerAttention:
     def update_k(self, i: int, j: int, delta: Any) -> None:
         i = as_index(i, "i", self.n)
         j = as_index(j, "j", self.d)
-        upd = self.kernel.propose_key(i, j, as_scalar(delta, "delta", self.kind))
-        self.ledger.begin("update_k")
+        delta = as_scalar(delta, "delta", self.kind)
+        led = self.ledger
+        led.begin("update_k")
+        try:
+            upd = self.kernel.propose_key(i, j, delta)
+        except BaseException:
+            led.abort()
+            raise
         delta_a = self.kernel.apply_key(upd)
-        self.C += np.outer(delta_a, self.V[i])
-        self.ledger.vec(2 * self.n * self.d, 2)    # rank-1 update of C
+        # the rank-1 update C += Delta_A V[i]
+        led.add(self.C, led.multiply(delta_a[:, None], self.V[i][None, :]), out=self.C)
         rows = self.kernel.stale_rows()
         if rows.size:
             self.kernel.refresh_rows(rows)
-            self.C[rows] = self.kernel.A[rows] @ self.V
-            self.ledger.gemm(rows.size, self.n, self.d)
-        self.ledger.end(self.space)
+            led.assign(self.C, rows, led.matmul(led.take(self.kernel.A, rows), self.V))
+        led.end(self.space)
 
     def update_v(self, i: int, j: int, delta: Any) -> None:
         i = as_index(i, "i", self.n)
         j = as_index(j, "j", self.d)
         value = as_scalar(delta, "delta", self.kind)
+        led = self.ledger
         new = self.V[i, j] + value
         check_value_entry(new, f"V[{i}, {j}] + delta", self.kind)
-        self.ledger.begin("update_v")
-        self.C[:, j] += self.kernel.A[:, i] * (new - self.V[i, j])
+        led.begin("update_v")
+        column = self.C[:, j]                          # a view: the update writes into C
+        led.axpy(new - self.V[i, j], self.kernel.A[:, i], column, out=column)
         self.V[i, j] = new
-        self.ledger.vec(2 * self.n, 2)
-        self.ledger.end(self.space)
+        led.end(self.space)
 
     def update_q(self, i: int, j: int, delta: Any) -> None:
         i = as_index(i, "i", self.n)
         j = as_index(j, "j", self.d)
-        q_new, m_row = self.kernel.propose_query(i, j, as_scalar(delta, "delta", self.kind))
-        self.ledger.begin("update_q")
+        delta = as_scalar(delta, "delta", self.kind)
+        led = self.ledger
+        led.begin("update_q")
+        try:
+            q_new, m_row = self.kernel.propose_query(i, j, delta)
+        except BaseException:
+            led.abort()
+            raise
         self.kernel.apply_query(i, j, q_new, m_row)
-        self.C[i] = self.kernel.A[i] @ self.V
-        self.ledger.gemm(1, self.n, self.d)
-        self.ledger.end(self.space)
+        led.assign(self.C, i, led.matmul(self.kernel.A[i], self.V))
+        led.end(self.space)
 
     def query(self, i: int, j: int) -> Any:
         i = as_index(i, "i", self.n)
         j = as_index(j, "j", self.d)
         self.ledger.begin("query")
-        self.ledger.vec(1, 2)
         self.ledger.end(self.space)
         return self.C[i, j] / self.kernel.D[i]
 
     def output(self) -> np.ndarray:
-        self.ledger.begin("output")
-        self.ledger.vec(self.n * self.d, 2)
-        self.ledger.end(self.space)
-        return self.C / self.kernel.D[:, None]
+        led = self.ledger
+        led.begin("output")
+        out = led.divide(self.C, self.kernel.D[:, None])
+        led.end(self.space)
+        return out
 
     def recompute(self) -> None:
         """Nothing is pending in the eager structure."""
@@ -128,7 +137,8 @@ class NaiveAttention:
 
     @property
     def space(self) -> int:
-        return 4 * self.n * self.d
+        held = self._result.size if self._result is not None else 0
+        return self.Q.size + self.K.size + self.V.size + held
 
     @property
     def n(self) -> int:
@@ -139,39 +149,52 @@ class NaiveAttention:
         return self.V.shape[1]
 
     def _compute(self) -> np.ndarray:
+        """``impl.attention.attention`` of the current matrices.  It keeps no ledger, so its main
+        passes are counted here from the shapes, one call per pass."""
         n, d = self.n, self.d
-        self.ledger.gemm(n, d, n)
-        self.ledger.vec(3 * n * n, 2)              # row maxima, shift, row sums
-        self.ledger.exp(n * n)
-        self.ledger.gemm(n, n, d)
-        self.ledger.vec(n * d, 2)
+        led = self.ledger
+        led.gemm(n, d, n)                          # Q K^T
+        led.vec(n * n, 2)                          # the row maxima subtracted
+        led.exp(n * n)
+        led.vec(n * n)                             # the row sums
+        led.gemm(n, n, d)                          # A V
+        led.vec(n * d, 2)                          # the division by the row sums
         return attention(self.Q, self.K, self.V, scale=self.scale)
 
     def _edit(self, M: np.ndarray, name: str, i: Any, j: Any, delta: Any) -> None:
         i = as_index(i, "i", self.n)
         j = as_index(j, "j", self.d)
+        value = as_scalar(delta, "delta", self.kind)
+        led = self.ledger
+        led.begin(f"update_{name.lower()}")
+        try:
+            new = self._checked_entry(M, name, i, j, value)
+        except BaseException:
+            led.abort()
+            raise
+        M[i, j] = new
+        self._result = None
+        led.end(self.space)
+
+    def _checked_entry(self, M: np.ndarray, name: str, i: int, j: int, value: Any) -> Any:
+        """``M[i, j] + value``, refused by name when it or the logits it changes leave float64."""
+        led = self.ledger
         with np.errstate(over="ignore"):          # an overflow is refused by name below
-            new = M[i, j] + as_scalar(delta, "delta", self.kind)
+            new = M[i, j] + value
         if name == "V":
             check_value_entry(new, f"V[{i}, {j}] + delta", self.kind)
         if self.kind is FLOAT64:
             if not np.isfinite(new):
                 raise ValueError(f"{name}[{i}, {j}] + delta overflows float64")
             if name != "V":
-                vec = M[i].copy()
+                vec = led.copy(M[i])
                 vec[j] = new
                 other = self.Q if name == "K" else self.K
                 with np.errstate(over="ignore", invalid="ignore"):
-                    logits = self.scale * (other @ vec)
-                if not np.isfinite(logits).all():
+                    logits = led.scale(led.matmul(other, vec), self.scale)
+                if not led.all(led.isfinite(logits)):
                     raise ValueError(f"the update makes the logits scale * Q K^T overflow float64")
-        self.ledger.begin(f"update_{name.lower()}")
-        self.ledger.vec(1, 1)                      # the entry itself
-        if name != "V":
-            self.ledger.gemm(1, self.d, self.n)    # the overflow check of the changed logits
-        M[i, j] = new
-        self._result = None
-        self.ledger.end(self.space)
+        return new
 
     def update_k(self, i: int, j: int, delta: Any) -> None:
         self._edit(self.K, "K", i, j, delta)
@@ -192,12 +215,13 @@ class NaiveAttention:
         return self._result[i, j]
 
     def output(self) -> np.ndarray:
-        self.ledger.begin("output")
+        led = self.ledger
+        led.begin("output")
         if self._result is None:
             self._result = self._compute()
-        self.ledger.touch(self.n * self.d)
-        self.ledger.end(self.space)
-        return self._result.copy()
+        out = led.copy(self._result)
+        led.end(self.space)
+        return out
 
     def recompute(self) -> None:
         self.ledger.begin("recompute")

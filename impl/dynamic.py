@@ -61,14 +61,13 @@ class DynamicAttention:
         self.normalize = normalize
         self.threshold = lazy_threshold(n, self.a)
         scale = as_scalar(scale, "scale", kind)
-        self.ledger = Ledger(enabled=ledger)
-        self.ledger.begin("init")
-        self.kernel = ExpKernel(Qa, Ka, scale, kind, self.ledger)   # a failed init leaves no object
+        self.ledger = led = Ledger(enabled=ledger)
+        led.begin("init")
+        self.kernel = ExpKernel(Qa, Ka, scale, kind, led)   # a failed init leaves no object
         self.V0 = Va
+        AV = led.matmul(self.kernel.A, Va)
         # column-major in float64: a recompute adds a pending value update to a column of C
-        self.C = np.asfortranarray(self.kernel.A @ Va) if kind.shifted else self.kernel.A @ Va
-        self.ledger.gemm(n, n, d)
-        self.ledger.touch(3 * n * d)
+        self.C = led.copy(AV, order="F") if kind.shifted else AV
         T = self.threshold
         self.pk_cols = kind.zeros((n, T), order="F")   # a column per pending key update
         # the row V0[key] of each pending key update (V0 only changes at a recompute), column-major
@@ -82,8 +81,9 @@ class DynamicAttention:
         self.kernel.row_scaled += [self.C, self.pk_cols]
         #: words held: the kernel (Q, K, M, A, s, D, W), V0, C and the pending buffers, all
         #: allocated here, so the space never changes afterwards
-        self.space = self.kernel.space + 2 * n * d + n * T + T * d + 3 * T
-        self.ledger.end(self.space)
+        self.space = self.kernel.space + sum(x.size for x in (
+            self.V0, self.C, self.pk_cols, self.pk_v, self.pv_rows, self.pv_cols, self.pv_delta))
+        led.end(self.space)
 
     # ------------------------------------------------------------------------------ attributes
     @property
@@ -103,77 +103,88 @@ class DynamicAttention:
     def update_k(self, i: int, j: int, delta: Any) -> None:
         """UpdateK (Algorithm 2): ``K[i, j] += delta``; O(n) unless it triggers a recompute."""
         i, j = self._indices(i, j)
-        upd = self.kernel.propose_key(i, j, self._delta(delta))
-        self.ledger.begin("update_k", (self.ck, self.cv))
+        delta = self._delta(delta)
+        led = self.ledger
+        pending = (self.ck, self.cv)
+        try:
+            upd = self.kernel.propose_key(i, j, delta)
+        except BaseException:
+            led.abort()
+            raise
         # Delta_A goes straight into the next pending column (column-major: contiguous)
         self.kernel.apply_key(upd, out=self.pk_cols[:, self.ck])
-        self.pk_v[self.ck] = self.V0[i]
+        led.assign(self.pk_v, self.ck, self.V0[i])
         self.ck += 1
         self._refresh_stale_rows()
-        if self.ck == self.threshold:
-            self.recompute()
-        self.ledger.end(self.space, words=2 * self.d)     # the row of V0 copied into PK_v
+        self._close_update("update_k", pending)
 
     def update_v(self, i: int, j: int, delta: Any) -> None:
-        """UpdateV (Algorithm 3): ``V[i, j] += delta``; O(1) unless it triggers a recompute."""
+        """UpdateV (Algorithm 3): ``V[i, j] += delta``; O(cv) unless it triggers a recompute."""
         i, j = self._indices(i, j)
         value = self._delta(delta)
-        check_value_entry(self._current_v(i, j) + value, f"V[{i}, {j}] + delta", self.kind)
+        led = self.ledger
         ck, cv = self.ck, self.cv
+        try:
+            check_value_entry(self._current_v(i, j) + value, f"V[{i}, {j}] + delta", self.kind)
+        except BaseException:
+            led.abort()
+            raise
         self.pv_rows[cv] = i
         self.pv_cols[cv] = j
         self.pv_delta[cv] = value
         self.cv = cv + 1
-        # the overflow check over the pending entries, then three stores
-        mul_adds, words = 3 * cv + 1, 9 * cv + 6
-        if self.cv < self.threshold:
-            self.ledger.record("update_v", (ck, cv), mul_adds, 0, words, self.space)
-            return
-        self.ledger.begin("update_v", (ck, cv))
-        self.recompute()
-        self.ledger.end(self.space, mul_adds, 0, words)
+        self._close_update("update_v", (ck, cv))
 
     def update_q(self, i: int, j: int, delta: Any) -> None:
         """``Q[i, j] += delta`` (not in the paper): row ``i`` of ``A`` and ``C`` re-evaluated, O(n d)."""
         i, j = self._indices(i, j)
-        q_new, m_row = self.kernel.propose_query(i, j, self._delta(delta))
-        self.ledger.begin("update_q", self.pending)
+        delta = self._delta(delta)
+        led = self.ledger
+        led.begin("update_q", self.pending)
+        try:
+            q_new, m_row = self.kernel.propose_query(i, j, delta)
+        except BaseException:
+            led.abort()
+            raise
         self.kernel.apply_query(i, j, q_new, m_row)
         self._rebuild_rows(np.array([i]))
-        self.ledger.end(self.space)
+        led.end(self.space)
 
     # --------------------------------------------------------------------------------- queries
     def query(self, i: int, j: int) -> Any:
-        """Query (Algorithm 4, corrected): entry ``(i, j)`` of the current result, O(ck + cv)."""
+        """Query (Algorithm 4, corrected): entry ``(i, j)`` of the current result, O(ck + cv).
+
+        ``C_ij``, plus the pending key terms (a row of ``PK_cols`` against a column of ``PK_v``),
+        plus ``A[i, row_s] delta_s`` for the pending value updates that hit column ``j``, over
+        ``D_i``."""
         i, j = self._indices(i, j)
+        led = self.ledger
         ck, cv = self.ck, self.cv
         acc = self.C[i, j]
         if ck:
-            acc = acc + self.pk_cols[i, :ck] @ self.pk_v[:ck, j]
-        hits = 0
+            acc = acc + led.matmul(self.pk_cols[i, :ck], self.pk_v[:ck, j])
         if cv:
-            hit = np.flatnonzero(self.pv_cols[:cv] == j)
-            hits = hit.size
-            if hits:
-                acc = acc + self.kernel.A[i, self.pv_rows[hit]] @ self.pv_delta[hit]
-        # C_ij, the pending key terms (a row of PK_cols against a column of PK_v), the test of
-        # which pending values hit column j, their terms (gathering rows, deltas and A entries),
-        # and the division by D_i
-        self.ledger.record("query", (ck, cv), ck + cv + hits + 1, 0, 3 * ck + 3 * cv + 5 * hits + 4,
-                           self.space)
+            hit = led.where_equal(self.pv_cols[:cv], j)
+            if hit.size:
+                a_row = led.take(self.kernel.A[i], led.take(self.pv_rows, hit))
+                acc = acc + led.matmul(a_row, led.take(self.pv_delta, hit))
+        led.record("query", (ck, cv), self.space)
         return self._finish(acc, i)
 
     def output(self) -> np.ndarray:
         """The whole current ``n x d`` result, O(n (ck d + cv)); the structure is unchanged."""
-        self.ledger.begin("output", self.pending)
-        C = self.C.copy(order="K")
-        self.ledger.touch(2 * self.n * self.d)
+        led = self.ledger
+        led.begin("output", self.pending)
+        C = led.copy(self.C)
         self._add_pending(C)
-        self.ledger.vec(self.n * self.d, 2)       # the division by D (or the shift)
-        self.ledger.end(self.space)
         if self.normalize:
-            return C / self.kernel.D[:, None]
-        return C * self.kernel.kind.exp(self.kernel.s)[:, None] if self.kind.shifted else C
+            out = led.divide(C, self.kernel.D[:, None])
+        elif self.kind.shifted:
+            out = led.multiply(C, led.exp(self.kernel.s)[:, None])
+        else:
+            out = C
+        led.end(self.space)
+        return out
 
     def recompute(self) -> None:
         """Recompute (Algorithm 5, corrected): fold all pending updates into ``C`` and ``V0``.
@@ -183,38 +194,50 @@ class DynamicAttention:
         value update, one scaled column of ``A`` added to a column of ``C`` per update (n each,
         within the n^a d of the printed product).
         """
-        self.ledger.begin("recompute", self.pending)
-        self.ledger.note(recomputes=1)
+        led = self.ledger
+        led.begin("recompute", self.pending)
+        led.note(recomputes=1)
         self._add_pending(self.C)
         cv = self.cv
-        np.add.at(self.V0, (self.pv_rows[:cv], self.pv_cols[:cv]), self.pv_delta[:cv])
-        self.ledger.vec(cv, 2)                    # V0 += Delta_V
+        led.add_at(self.V0, (self.pv_rows[:cv], self.pv_cols[:cv]), self.pv_delta[:cv])
         self.ck = 0
         self.cv = 0
-        self.ledger.end(self.space)
+        led.end(self.space)
 
     # -------------------------------------------------------------------------------- helpers
+    def _close_update(self, op: str, pending: tuple[int, int]) -> None:
+        """Record an update; the one that fills its list of pending updates (Algorithms 2 and 3:
+        ``ct = n^a``) also pays the recompute it triggers."""
+        led = self.ledger
+        if self.ck < self.threshold and self.cv < self.threshold:
+            led.record(op, pending, self.space)
+            return
+        led.begin(op, pending)
+        self.recompute()
+        led.end(self.space)
+
     def _add_pending(self, target: np.ndarray) -> None:
         """``target += PK_cols[:, :ck] PK_v[:ck] + A Delta_V`` (Fact 2.1 applied to the lists)."""
+        led = self.ledger
         ck, cv = self.ck, self.cv
-        n, d = self.n, self.d
         if ck:
             # computed transposed, so that the product comes out column-major like C (adding a
             # row-major product into a column-major C would cost more than the product)
-            target += (self.pk_v[:ck].T @ self.pk_cols[:, :ck].T).T
-            self.ledger.gemm(n, ck, d)
-            self.ledger.vec(n * d, 2)
+            led.add(target, led.matmul(self.pk_v[:ck].T, self.pk_cols[:, :ck].T).T, out=target)
         A = self.kernel.A
         for t in range(cv):
             column = target[:, self.pv_cols[t]]       # a view: the addition writes into target
-            column += self.pv_delta[t] * A[:, self.pv_rows[t]]
-        # per pending value update: n multiply-adds (read the A column, scale, add to the column)
-        self.ledger.charge(n * cv, 0, 4 * n * cv + 3 * cv)
+            led.axpy(self.pv_delta[t], A[:, self.pv_rows[t]], column, out=column)
 
     def _current_v(self, i: int, j: int) -> Any:
+        """``V[i, j]``: ``V0[i, j]`` plus the pending value updates of that entry."""
+        led = self.ledger
         cv = self.cv
-        hit = (self.pv_rows[:cv] == i) & (self.pv_cols[:cv] == j)
-        return self.V0[i, j] + self.pv_delta[:cv][hit].sum()
+        same_row = led.where_equal(self.pv_rows[:cv], i)
+        if not same_row.size:
+            return self.V0[i, j]
+        hit = led.take(same_row, led.equal(led.take(self.pv_cols, same_row), j))
+        return self.V0[i, j] + led.sum(led.take(self.pv_delta, hit))
 
     def _indices(self, i: Any, j: Any) -> tuple[int, int]:
         # plain in-range ints (the common case) skip the general validation of impl.elements
@@ -242,7 +265,6 @@ class DynamicAttention:
 
     def _rebuild_rows(self, rows: np.ndarray) -> None:
         """Rows whose ``A`` was re-evaluated: ``C[r] = A[r] V0`` and no pending key terms."""
-        self.ledger.gemm(rows.size, self.n, self.d)
-        self.ledger.touch(rows.size * self.ck)
-        self.C[rows] = self.kernel.A[rows] @ self.V0
-        self.pk_cols[rows, : self.ck] = 0
+        led = self.ledger
+        led.assign(self.C, rows, led.matmul(led.take(self.kernel.A, rows), self.V0))
+        led.fill(self.pk_cols, (rows, slice(0, self.ck)), 0)

@@ -1,26 +1,40 @@
 """Operation counts of every public call: multiply-adds, exponentials, words touched, space held.
 
-Counts are exact integers computed from the shapes of the numpy operations an algorithm really
-performs, at the place it performs them (one formula per numpy call, not per element), so the
-ledger is cheap enough to stay on: it adds 2.9% to 10,000 DynamicAttention operations at n = 1024
-(``benchmarks/ledger_overhead.py``, docs/benchmarks.md).  Conventions:
+The algorithms compute through the ledger's helpers, each of which performs one numpy operation
+and counts it from the shape of what it computed, on the line that does the work::
 
-* ``gemm(m, k, n)``: an (m x k) by (k x n) product: ``m k n`` multiply-adds, ``m k + k n + m n``
-  words touched.
-* ``vec(count, reads)``: an elementwise or reducing operation over ``count`` elements reading
-  ``reads`` arrays: ``count`` multiply-adds (additions, comparisons and divisions count as one),
-  ``count (reads + 1)`` words.
-* ``exp(count)``: ``count`` exponentials, ``2 count`` words.
-* ``touch(count)``: copies, gathers and scatters: ``count`` words.
+    m_col = led.axpy(c, Q[:, j], M[:, i])      # c Q[:, j] + M[:, i], counted as n multiply-adds
+    new_col = led.exp(new_col, out=new_col)    # n exponentials
 
-A call made inside another (a recompute triggered by an update) is charged to the outer call.
+so a count cannot drift from the computation it describes, and a change of the computation
+changes its count with it.  Conventions, for an operation whose result has ``r`` elements:
 
-Two additions for the one-shot algorithms and the reductions (all optional, off the DA path):
+* elementwise arithmetic, comparisons and tests (``add``, ``subtract``, ``multiply``,
+  ``divide``, ``scale``, ``absolute``, ``equal``, ``less_equal``, ``greater``, ``logical_and``,
+  ``logical_not``, ``isfinite``, the fused ``axpy`` ``alpha x + y``): ``r`` multiply-adds, and
+  ``r`` words written plus ``r`` read from each array operand (broadcast or not: a word per
+  result element) and one for a scalar operand; ``where_equal(a, v)`` (the indices where
+  ``a == v``): a comparison per element of ``a``, then the scan that writes the indices;
+* ``matmul(a, b)``: ``r k`` multiply-adds for an inner dimension ``k`` (``m k n`` for an
+  ``(m x k)`` by ``(k x n)`` product, ``k`` for a dot product); each operand read once;
+* reductions (``sum``, ``max``, ``all``): a multiply-add per element read, the results written;
+  ``all_at_most(x, factor, y)``: the three passes of ``(x <= factor * y).all()``;
+* ``exp``: ``r`` exponentials, ``2 r`` words; ``add_at``: a multiply-add per value added;
+* data movement (``copy``, ``take``, ``assign``, ``fill``, ``flatnonzero``): words only.
+
+The helpers count operations on arrays.  Arithmetic on single entries (a query's final
+division, an update's new entry ``K[i, j] + delta``) is O(1) per call, written with plain
+operators and not counted.  A call's counts are those of the helpers run since the previous call
+of the ledger ended; a call made inside another (a recompute triggered by an update) is charged
+to the outer call.
+
+The older count-only methods (``gemm(m, k, n)``, ``vec(count, reads)``, ``exp(count)``,
+``touch(count)``, ``charge``) remain for code that counts a whole loop at once; they count inside
+an open call only.  Two additions for the one-shot algorithms and the reductions:
 
 * ``part(name)``: from now on the open call's counts also go to the named part
   (``CallCost.parts[name] = [mul_adds, exps, words]``): poly_attention splits its counts into the
   steps of AS Algorithm 1 (features, D, products) although they share numpy calls and loops.
-  Implemented by snapshots at each switch, so the counting methods stay as cheap as before.
 * ``sub(op, count, cost)``: calls made to another structure or oracle (a reduction's
   ``update_k``/``query``/oracle calls), by name, with their own counts when they keep a ledger
   (``CallCost.sub_calls``, ``CallCost.sub_cost``); ``sizes(**kw)`` records the instance sizes.
@@ -29,45 +43,18 @@ Two additions for the one-shot algorithms and the reductions (all optional, off 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from impl.call_cost import CallCost
+
+__all__ = ["CallCost", "Ledger"]
 
 #: slots per call in ``Ledger._flat``
 STRIDE = 7
 
 
-@dataclass
-class CallCost:
-    op: str
-    mul_adds: int = 0
-    exps: int = 0
-    words: int = 0
-    #: words held by the structure after the call
-    space: int = 0
-    #: recomputes performed inside the call; rows rescaled or re-evaluated for float64 stability
-    recomputes: int = 0
-    rows_rescaled: int = 0
-    rows_refreshed: int = 0
-    #: pending key and value updates when the call started
-    pending: tuple[int, int] = (0, 0)
-
-    # Optional extras, set on an instance only when used (class attributes, not dataclass fields,
-    # so that creating a CallCost on the DynamicAttention path costs nothing more):
-    #: named parts of this call's own counts, {part: [mul_adds, exps, words]} (``Ledger.part``)
-    parts = None        # dict[str, list[int]] | None
-    #: calls made to another structure or oracle during this call, {op: count} (``Ledger.sub``)
-    sub_calls = None    # dict[str, int] | None
-    #: [mul_adds, exps, words] of those calls as their own ledgers recorded them
-    sub_cost = None     # list[int] | None
-    #: sizes of the instance (``Ledger.sizes``), e.g. {"n": 8, "r": 36}
-    sizes = None        # dict[str, int] | None
-
-    def part(self, name: str) -> list[int]:
-        """``[mul_adds, exps, words]`` of a named part (zeros when the call has no such part)."""
-        return list((self.parts or {}).get(name, (0, 0, 0)))
-
-    def extras(self) -> dict:
-        """The optional extras that are set: parts, sub_calls, sub_cost, sizes."""
-        return {k: v for k in ("parts", "sub_calls", "sub_cost", "sizes")
-                if (v := getattr(self, k)) is not None}
 
 
 @dataclass(slots=True)
@@ -75,32 +62,40 @@ class Ledger:
     enabled: bool = True
     #: calls recorded and not read yet, flat, ``STRIDE`` slots each: op, mul_adds, exps, words,
     #: space, pending key and value updates (a call with extras: its CallCost in the op slot).
-    #: They become CallCost objects when read (``calls``).  An object or tuple per call would be
-    #: tracked by Python's cyclic garbage collector until a gen-0 collection had scanned it: a list
-    #: of tuples cost 0.15 us more per call than this list (timeit, garbage collector on), as much
-    #: as all the counting of a 10 us operation.  Numbers and strings are not tracked.
+    #: They become CallCost objects when read (``calls``): numbers and strings are not tracked by
+    #: Python's cyclic garbage collector, an object or tuple per call would be rescanned by it.
     _flat: list = field(default_factory=list)
     #: the calls already read, as CallCost objects
     _read: list = field(default_factory=list)
     #: calls open (0: none, and always 0 when the ledger is off)
     _depth: int = 0
-    #: the open call: its name (None: no call open), pending updates and counts so far, kept as
-    #: plain attributes (no object per call); ``_open``: its CallCost once it has extras
-    #: (parts, sub-calls, sizes, or recomputes and refreshed rows noted: all rare on the DA path)
+    #: the open call: its name and pending updates (plain attributes, no object per call);
+    #: ``_open``: its CallCost once it has extras (parts, sub-calls, sizes, or recomputes and
+    #: refreshed rows noted: all rare on the DA path)
     _op: str | None = None
     _pending: tuple[int, int] = (0, 0)
+    _open: CallCost | None = None
+    #: the counts of the call being made (zero between calls): multiply-adds, exponentials and
+    #: words of the general helpers ...
     _m: int = 0
     _e: int = 0
     _w: int = 0
-    _open: CallCost | None = None
-    #: the part being counted and the open call's totals when it started (``part``)
+    #: the part being counted and the open call's counts when it started (``part``)
     _part: str | None = None
     _snap: tuple[int, int, int] = (0, 0, 0)
+    #: ... and the result elements of the elementwise ones, whose words follow from their kind
+    #: (binary: 3 a multiply-add, unary: 2, reductions: 1, exponentials: 2), so that a helper
+    #: makes one update (``_totals``)
+    _binary: int = 0
+    _unary: int = 0
+    _reduced: int = 0
+    _exps: int = 0
 
     # ------------------------------------------------------------------ call bracketing
-    # (begin, end and record run once or twice per DA operation of about 10 us: each line here
-    # is a measurable share of the ledger's overhead, benchmarks/ledger_overhead.py)
+    # (begin, end and record run once or twice per DA operation of a few microseconds: each line
+    # here is a measurable share of the ledger's overhead, benchmarks/ledger_overhead.py)
     def begin(self, op: str, pending: tuple[int, int] = (0, 0)) -> None:
+        """Open a call ``op``; the counts made since the last call ended are part of it."""
         if not self.enabled:
             return
         if self._depth:
@@ -109,66 +104,78 @@ class Ledger:
         self._depth = 1
         self._op = op
         self._pending = pending
-        self._m = self._e = self._w = 0
+        if self._open is not None:                  # extras set before begin (rare)
+            self._open.op, self._open.pending = op, pending
 
-    def end(self, space: int = 0, mul_adds: int = 0, exps: int = 0, words: int = 0) -> None:
-        """Close a call; ``mul_adds``, ``exps``, ``words``: a last charge, as :meth:`charge`."""
+    def end(self, space: int = 0) -> None:
+        """Close a call; ``space``: the words the structure holds after it."""
         depth = self._depth
         if depth != 1:
-            if depth:                               # an inner call: its counts go to the outer one
+            if depth:                               # an inner call: its counts stay in the outer one
                 self._depth = depth - 1
-                self._m += mul_adds
-                self._e += exps
-                self._w += words
             return                                  # depth 0: off, or no call open
         self._depth = 0
         if self._open is None:
             pending = self._pending
-            self._flat.extend((self._op, self._m + mul_adds, self._e + exps, self._w + words, space,
-                               pending[0], pending[1]))
+            b, u, r, x = self._binary, self._unary, self._reduced, self._exps
+            self._flat.extend((self._op, self._m + b + u + r, self._e + x,
+                               self._w + 3 * b + 2 * u + r + 2 * x, space, pending[0], pending[1]))
         else:
-            self._m += mul_adds
-            self._e += exps
-            self._w += words
             if self._part is not None:
                 self._close_part()
             c = self._open
-            c.mul_adds, c.exps, c.words, c.space = self._m, self._e, self._w, space
+            c.mul_adds, c.exps, c.words = self._totals()
+            c.space = space
             self._flat.extend((c, 0, 0, 0, 0, 0, 0))
             self._open = None
         self._op = None
+        self._pending = (0, 0)
+        self._m = self._e = self._w = self._binary = self._unary = self._reduced = self._exps = 0
 
-    def record(self, op: str, pending: tuple[int, int], mul_adds: int, exps: int, words: int,
-               space: int) -> None:
-        """``begin``, ``charge`` and ``end`` in one, for a call that makes no calls of its own (a
-        query, a value update that triggers no recompute)."""
-        if self._depth:                             # made inside an open call: charged to it
-            self._m += mul_adds
-            self._e += exps
-            self._w += words
-        elif self.enabled:
-            self._flat.extend((op, mul_adds, exps, words, space, pending[0], pending[1]))
+    def record(self, op: str, pending: tuple[int, int], space: int) -> None:
+        """A call that opens no call of its own (a query): the helpers' counts since the last call
+        ended, recorded without ``begin`` (inside an open call they stay in that call)."""
+        if self._depth or not self.enabled:
+            return
+        if self._open is None:
+            b, u, r, x = self._binary, self._unary, self._reduced, self._exps
+            self._flat.extend((op, self._m + b + u + r, self._e + x,
+                               self._w + 3 * b + 2 * u + r + 2 * x, space, pending[0], pending[1]))
+            self._m = self._e = self._w = self._binary = self._unary = self._reduced = self._exps = 0
+            return
+        self._op, self._pending, self._depth = op, pending, 1      # a call with extras: as end()
+        self._open.op, self._open.pending = op, pending
+        self.end(space)
 
     def abort(self) -> None:
-        """A rejected call: nothing is recorded."""
+        """A rejected call: nothing is recorded, and the ledger is as it was before it."""
         self._depth = 0
         self._op = self._open = self._part = None
+        self._pending = (0, 0)
+        self._m = self._e = self._w = self._binary = self._unary = self._reduced = self._exps = 0
+
+    def _totals(self) -> tuple[int, int, int]:
+        """``(mul_adds, exps, words)`` counted so far in this call."""
+        b, u, r, x = self._binary, self._unary, self._reduced, self._exps
+        return self._m + b + u + r, self._e + x, self._w + 3 * b + 2 * u + r + 2 * x
 
     # ------------------------------------------------------------------ parts, sub-calls
     def _extras(self) -> CallCost | None:
-        """The open call's CallCost, made when an extra is first set (None: no call open)."""
-        if self._op is None:
+        """The CallCost of the call being made, made when an extra is first set (None: the
+        ledger is off); a call recorded by ``record`` gets its name then."""
+        if not self.enabled:
             return None
         if self._open is None:
-            self._open = CallCost(self._op, pending=self._pending)
+            self._open = CallCost(self._op or "", pending=self._pending)
         return self._open
 
     def _close_part(self) -> None:
         m0, e0, w0 = self._snap
+        m, e, w = self._totals()
         acc = self._open.parts.setdefault(self._part, [0, 0, 0])
-        acc[0] += self._m - m0
-        acc[1] += self._e - e0
-        acc[2] += self._w - w0
+        acc[0] += m - m0
+        acc[1] += e - e0
+        acc[2] += w - w0
         self._part = None
 
     def part(self, name: str) -> None:
@@ -181,7 +188,7 @@ class Ledger:
         if self._part is not None:
             self._close_part()
         self._part = name
-        self._snap = (self._m, self._e, self._w)
+        self._snap = self._totals()
 
     def sub(self, op: str, count: int = 1, cost: tuple[int, int, int] | None = None) -> None:
         """``count`` calls ``op`` of another structure or oracle; ``cost``: their counts."""
@@ -204,39 +211,236 @@ class Ledger:
         if c is not None:
             c.sizes = {**(c.sizes or {}), **sizes}
 
-    # ----------------------------------------------------------------------- counting
-    def charge(self, mul_adds: int, exps: int = 0, words: int = 0) -> None:
-        """Several operations' counts at once (their formulas summed by the caller)."""
-        if self._op is not None:
-            self._m += mul_adds
-            self._e += exps
-            self._w += words
-
-    def gemm(self, m: int, k: int, n: int) -> None:
-        if self._op is not None:
-            self._m += m * k * n
-            self._w += m * k + k * n + m * n
-
-    def vec(self, count: int, reads: int = 1) -> None:
-        if self._op is not None:
-            self._m += count
-            self._w += count * (reads + 1)
-
-    def exp(self, count: int) -> None:
-        if self._op is not None:
-            self._e += count
-            self._w += 2 * count
-
-    def touch(self, count: int) -> None:
-        if self._op is not None:
-            self._w += count
-
     def note(self, *, recomputes: int = 0, rows_rescaled: int = 0, rows_refreshed: int = 0) -> None:
         c = self._extras()
         if c is not None:
             c.recomputes += recomputes
             c.rows_rescaled += rows_rescaled
             c.rows_refreshed += rows_refreshed
+
+    # ------------------------------------------------------ computing and counting (helpers)
+    # Each helper runs once per numpy call of a DA operation of a few microseconds, so the
+    # elementwise ones make one counter update from their result's size (see ``_totals``).
+    def add(self, a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        r = a + b if out is None else np.add(a, b, out=out)
+        if self.enabled:
+            self._binary += r.size
+        return r
+
+    def subtract(self, a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        r = a - b if out is None else np.subtract(a, b, out=out)
+        if self.enabled:
+            self._binary += r.size
+        return r
+
+    def multiply(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        r = a * b
+        if self.enabled:
+            self._binary += r.size
+        return r
+
+    def divide(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        r = a / b
+        if self.enabled:
+            self._binary += r.size
+        return r
+
+    def less_equal(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        r = a <= b
+        if self.enabled:
+            self._binary += r.size
+        return r
+
+    def logical_and(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        r = a & b
+        if self.enabled:
+            self._binary += r.size
+        return r
+
+    def axpy(self, alpha: Any, x: np.ndarray, y: np.ndarray, out: np.ndarray | None = None
+             ) -> np.ndarray:
+        """``alpha x + y`` for a scalar ``alpha`` (into ``out``, which may be ``y`` itself): one
+        multiply-add per element."""
+        if out is None:
+            r = x * alpha
+            r += y
+        else:
+            r = np.add(y, x * alpha, out=out)
+        if self.enabled:
+            self._binary += r.size
+        return r
+
+    def scale(self, x: np.ndarray, alpha: Any) -> np.ndarray:
+        """``x * alpha`` for a scalar ``alpha``."""
+        r = x * alpha
+        if self.enabled:
+            self._unary += r.size
+        return r
+
+    def greater(self, x: np.ndarray, value: Any) -> np.ndarray:
+        """``x > value`` for a scalar ``value``."""
+        r = x > value
+        if self.enabled:
+            self._unary += r.size
+        return r
+
+    def equal(self, x: np.ndarray, value: Any) -> np.ndarray:
+        """``x == value`` for a scalar ``value``."""
+        r = x == value
+        if self.enabled:
+            self._unary += r.size
+        return r
+
+    def absolute(self, x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        r = np.abs(x, out=out)
+        if self.enabled:
+            self._unary += r.size
+        return r
+
+    def isfinite(self, x: np.ndarray) -> np.ndarray:
+        r = np.isfinite(x)
+        if self.enabled:
+            self._unary += r.size
+        return r
+
+    def logical_not(self, x: np.ndarray) -> np.ndarray:
+        r = ~x
+        if self.enabled:
+            self._unary += r.size
+        return r
+
+    def where_equal(self, x: np.ndarray, value: Any) -> np.ndarray:
+        """The indices ``k`` with ``x[k] == value`` (a scalar): a comparison per element of ``x``,
+        then the scan of the comparisons, which writes the indices."""
+        r = np.flatnonzero(x == value)
+        if self.enabled:
+            n = x.size
+            self._unary += n
+            self._w += n + r.size
+        return r
+
+    def matmul(self, a: np.ndarray, b: np.ndarray) -> Any:
+        """``a @ b`` of 1-D or 2-D arrays (a dot product is a scalar): each operand read once."""
+        r = a @ b
+        if self.enabled:
+            s = r.size if r.__class__ is np.ndarray else 1
+            self._m += s * a.shape[-1]
+            self._w += a.size + b.size + s
+        return r
+
+    def exp(self, x: Any, out: np.ndarray | None = None, fn: Any = np.exp) -> Any:
+        """``fn(x)`` elementwise (``np.exp``, or an element kind's exp), into ``out`` if given.
+
+        An integer ``x`` counts that many exponentials computed elsewhere (the count-only form).
+        """
+        if isinstance(x, (int, np.integer)):
+            if self._op is not None:
+                self._e += int(x)
+                self._w += 2 * int(x)
+            return None
+        r = fn(x) if out is None else fn(x, out=out)
+        if self.enabled:
+            self._exps += r.size if r.__class__ is np.ndarray else 1
+        return r
+
+    def _reduction(self, x: np.ndarray, r: Any, axis: int | None) -> Any:
+        """A reduction: a multiply-add per element read; the results written (one: O(1))."""
+        if self.enabled:
+            self._reduced += x.size
+            if axis is not None:
+                self._w += r.size
+        return r
+
+    def sum(self, x: np.ndarray, axis: int | None = None) -> Any:
+        return self._reduction(x, x.sum(axis=axis), axis)
+
+    def max(self, x: np.ndarray, axis: int | None = None) -> Any:
+        return self._reduction(x, x.max(axis=axis), axis)
+
+    def all(self, x: np.ndarray) -> bool:
+        r = bool(x.all())
+        if self.enabled:
+            self._reduced += x.size
+        return r
+
+    def all_at_most(self, x: np.ndarray, factor: Any, y: np.ndarray) -> bool:
+        """Whether ``x <= factor * y`` everywhere: the product, the comparison and the test, one
+        multiply-add each per element."""
+        r = bool((x <= y * factor).all())
+        if self.enabled:
+            n = x.size
+            self._unary += n                       # y * factor: y read, the product written
+            self._binary += n                       # x <= ...: both read, the comparison written
+            self._reduced += n                       # all(): the comparisons read
+        return r
+
+    def add_at(self, target: np.ndarray, index: tuple[np.ndarray, ...], values: np.ndarray) -> None:
+        """``target[index] += values`` with repeated indices accumulated (``np.add.at``), for a
+        tuple of index arrays: per value, the indices and the value read, the cell read and
+        written."""
+        np.add.at(target, index, values)
+        if self.enabled:
+            n = values.size
+            self._m += n
+            self._w += n * (3 + len(index))
+
+    def copy(self, x: np.ndarray, order: str = "K") -> np.ndarray:
+        r = x.copy(order=order)
+        if self.enabled:
+            self._w += 2 * r.size
+        return r
+
+    def take(self, x: np.ndarray, index: Any) -> Any:
+        """``x[index]`` (a gather): every element read and written, and the index read."""
+        r = x[index]
+        if self.enabled:
+            self._w += getattr(index, "size", 1) + 2 * getattr(r, "size", 1)
+        return r
+
+    def assign(self, target: np.ndarray, index: Any, value: np.ndarray) -> None:
+        """``target[index] = value`` for a ``value`` of the shape of ``target[index]`` (a store or
+        a scatter): every element read and written."""
+        target[index] = value
+        if self.enabled:
+            self._w += 2 * value.size
+
+    def fill(self, target: np.ndarray, index: Any, value: Any) -> None:
+        """``target[index] = value`` for a scalar ``value``: the value read, the cells written."""
+        region = target[index]
+        if self.enabled:
+            self._w += 1 + region.size
+        target[index] = value
+
+    def flatnonzero(self, mask: np.ndarray) -> np.ndarray:
+        r = np.flatnonzero(mask)
+        if self.enabled:
+            self._w += mask.size + r.size
+        return r
+
+    # --------------------------------------------------------------- count-only (older form)
+    def charge(self, mul_adds: int, exps: int = 0, words: int = 0) -> None:
+        """Several operations' counts at once, computed by the caller."""
+        if self._op is not None:
+            self._m += mul_adds
+            self._e += exps
+            self._w += words
+
+    def gemm(self, m: int, k: int, n: int) -> None:
+        """An (m x k) by (k x n) product computed elsewhere."""
+        if self._op is not None:
+            self._m += m * k * n
+            self._w += m * k + k * n + m * n
+
+    def vec(self, count: int, reads: int = 1) -> None:
+        """An elementwise or reducing operation over ``count`` elements reading ``reads`` arrays."""
+        if self._op is not None:
+            self._m += count
+            self._w += count * (reads + 1)
+
+    def touch(self, count: int) -> None:
+        """``count`` words copied, gathered or scattered."""
+        if self._op is not None:
+            self._w += count
 
     # ------------------------------------------------------------------------ reading
     @property
