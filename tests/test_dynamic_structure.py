@@ -1,7 +1,5 @@
 """Unit tests of DynamicAttention and the baselines: answers, bad input, state left unchanged."""
 
-import copy
-
 import mpmath
 import numpy as np
 import pytest
@@ -14,30 +12,14 @@ from impl.literal import APPENDIX_DEFECTS, V1_DEFECTS, PaperAppendixAttention, P
 from impl.threshold import lazy_threshold
 
 STRUCTURES = [DynamicAttention, EagerAttention, NaiveAttention]
-
-
-def snapshot(obj):
-    """Every attribute, recursively, as comparable plain values."""
-    def walk(x):
-        if isinstance(x, np.ndarray):
-            return ("array", x.dtype.str, x.shape, x.tolist())
-        if hasattr(x, "__dict__") and not isinstance(x, type):
-            return {k: walk(v) for k, v in vars(x).items()}
-        if isinstance(x, (list, tuple)):
-            return [walk(v) for v in x]
-        return copy.deepcopy(x)
-    return walk(obj)
-
-
-def make(cls, n=5, d=3, seed=0, **kw):
-    rng = np.random.default_rng(seed)
-    Q, K, V = rng.normal(size=(3, n, d))
-    return cls(Q, K, V, **kw), (Q.copy(), K.copy(), V.copy())
+REPAIRED = [lambda *a, **k: PaperV1Attention(*a, repairs=V1_DEFECTS, **k),
+            lambda *a, **k: PaperAppendixAttention(*a, repairs=APPENDIX_DEFECTS, **k)]
 
 
 @pytest.mark.parametrize("cls", STRUCTURES)
-def test_random_operations_match_attention(cls):
-    S, (Q, K, V) = make(cls, n=9, d=4, seed=1)
+def test_random_operations_match_attention(cls, qkv):
+    Q, K, V = qkv(9, 4, seed=1)
+    S = cls(Q, K, V)
     rng = np.random.default_rng(2)
     for _ in range(400):
         op, i, j, delta = rng.integers(0, 4), int(rng.integers(9)), int(rng.integers(4)), float(rng.normal())
@@ -68,8 +50,8 @@ BAD_CALLS = [
 
 @pytest.mark.parametrize("cls", STRUCTURES)
 @pytest.mark.parametrize("method,args,error", BAD_CALLS)
-def test_bad_input_is_rejected_and_state_unchanged(cls, method, args, error):
-    S, _ = make(cls)
+def test_bad_input_is_rejected_and_state_unchanged(cls, method, args, error, qkv, snapshot):
+    S = cls(*qkv(5, 3))
     S.update_k(1, 1, 0.5)
     S.update_v(2, 0, -0.25)
     before = snapshot(S)
@@ -110,9 +92,7 @@ def test_callers_arrays_are_never_modified():
     rng = np.random.default_rng(3)
     Q, K, V = rng.normal(size=(3, 6, 2))
     keep = [Q.copy(), K.copy(), V.copy()]
-    repaired = [lambda *x, **k: PaperV1Attention(*x, repairs=V1_DEFECTS, **k),
-                lambda *x, **k: PaperAppendixAttention(*x, repairs=APPENDIX_DEFECTS, **k)]
-    for cls in STRUCTURES + repaired:
+    for cls in STRUCTURES + REPAIRED:
         S = cls(Q, K, V, a=1.0)
         S.update_k(0, 0, 1.0); S.update_v(1, 1, 2.0); S.recompute(); S.output()
     for before, after in zip(keep, (Q, K, V)):
@@ -142,9 +122,9 @@ def test_large_logits_stay_finite():
     np.testing.assert_allclose(S.output(), attention(Q, K, V), rtol=0, atol=1e-9 * np.abs(V).max())
 
 
-def test_threshold_and_recompute_trigger():
+def test_threshold_and_recompute_trigger(qkv):
     assert [lazy_threshold(n, a) for n, a in [(4, .5), (64, 1 / 3), (1024, .1), (1024, .25), (1, .3)]] == [2, 4, 2, 6, 1]
-    S, _ = make(DynamicAttention, n=16, a=0.5)
+    S = DynamicAttention(*qkv(16, 3), a=0.5)
     assert S.threshold == 4
     for t in range(3):
         S.update_k(t, 0, 0.1)
@@ -180,11 +160,91 @@ def test_mpmath_elements():
 
 @pytest.mark.parametrize("method", ["update_k", "update_v", "update_q", "query"])
 @pytest.mark.parametrize("which", ["i", "j"])
-def test_index_just_past_the_end_is_refused_by_name(method, which):
+def test_index_just_past_the_end_is_refused_by_name(method, which, qkv):
     """i = n and j = d are refused by the structure's own check, which names the index and the
     range (not by a numpy IndexError from deeper down)."""
-    S, _ = make(DynamicAttention)                        # n = 5, d = 3
+    S = DynamicAttention(*qkv(5, 3))
     i, j, bound = (S.n, 0, S.n) if which == "i" else (0, S.d, S.d)
     args = (i, j) if method == "query" else (i, j, 0.5)
     with pytest.raises(IndexError, match=rf"{which}={bound} is out of range \[0, {bound}\)"):
         getattr(S, method)(*args)
+
+
+def test_normalize_must_be_a_bool(qkv):
+    """dynamic.py: the deleted ``raise TypeError`` of ``normalize`` (1 is not True)."""
+    with pytest.raises(TypeError, match="normalize"):
+        DynamicAttention(*qkv(), normalize=1)
+
+
+@pytest.mark.parametrize("cls", STRUCTURES + REPAIRED)
+@pytest.mark.parametrize("method,args,error", [
+    ("update_k", (0, -1, 0.5), IndexError), ("update_k", (0, 1.0, 0.5), TypeError),
+    ("update_v", (-1, 0, 0.5), IndexError), ("update_v", (0, -1, 0.5), IndexError),
+    ("update_v", (0, 1.0, 0.5), TypeError), ("update_v", (1.0, 0, 0.5), TypeError),
+    ("update_q", (0, -1, 0.5), IndexError), ("update_q", (-1, 0, 0.5), IndexError),
+    ("query", (0, 3, ), IndexError), ("query", (0, -1), IndexError), ("query", (-1, 0), IndexError),
+])
+def test_every_index_is_validated(cls, method, args, error, qkv, snapshot):
+    """``j = as_index(j, ...) -> pass`` and the like: numpy would wrap -1 or index with 1.0."""
+    S = cls(*qkv(), a=1.0)
+    S.update_k(1, 1, 0.25)
+    before = snapshot(S)
+    if method == "update_q" and cls in REPAIRED:
+        error = NotImplementedError  # the printed algorithms have no update of Q
+    with pytest.raises(error):
+        getattr(S, method)(*args)
+    assert snapshot(S) == before
+
+
+@pytest.mark.parametrize("cls", STRUCTURES)
+def test_value_update_that_overflows_is_refused(cls, qkv, snapshot):
+    """The float64 range check of update_v: ``+`` flipped to ``-`` or its ``not`` dropped.
+
+    V entries are limited to 1e250 in magnitude (impl.elements.V_LIMIT) so that A V stays finite:
+    1e250 + 1e250 is refused, 1e250 - 1e250 accepted."""
+    Q, K, V = qkv()
+    V[0, 0] = 1e250
+    S = cls(Q, K, V)
+    before = snapshot(S)
+    with pytest.raises(ValueError):
+        S.update_v(0, 0, 1e250)
+    assert snapshot(S) == before
+    S.update_v(0, 0, -1e250)          # back to 0: accepted
+    assert np.isfinite(S.output()).all()
+
+
+def test_unnormalized_float64_output_and_query(qkv):
+    """dynamic.py output()/query() with ``normalize=False`` in float64, where the rows are kept in
+    shifted units: ``C * exp(s)`` flipped to ``C / exp(s)`` (DA Definition 5.4's exp(QK^T) V)."""
+    Q, K, V = qkv(5, 3, seed=7)
+    Q[:, 0] = [1.0, 1.0, 0.5, -1.0, 0.2]
+    S = DynamicAttention(Q, K, V, a=0.5, normalize=False)
+
+    def expected():
+        return np.exp(Q @ K.T) @ V
+
+    np.testing.assert_allclose(S.output(), expected(), rtol=1e-12)
+    assert S.query(2, 1) == pytest.approx(expected()[2, 1], rel=1e-12)
+    # a key update that pushes a logit far above its row's shift (a rescale), then a value update
+    S.update_k(0, 0, 80.0)             # logits of rows 0, 1 rise by 80 > HEADROOM = 64
+    K[0, 0] += 80.0
+    S.update_v(3, 2, 0.5)
+    V[3, 2] += 0.5
+    np.testing.assert_allclose(S.output(), expected(), rtol=1e-9)
+    for i in range(5):
+        assert S.query(i, 2) == pytest.approx(expected()[i, 2], rel=1e-9)
+
+
+def test_value_overflow_check_counts_the_pending_updates(qkv):
+    """dynamic.py ``_current_v``: the pending value updates of the same entry, and only those,
+    are added to V0 before the range check (``==`` -> ``!=``, ``&`` -> ``|``, ``+`` -> ``-``)."""
+    Q, K, V = qkv(6, 2, seed=3)
+    V[0, 0] = 1e250
+    S = DynamicAttention(Q, K, V, a=1.0)           # threshold 6: nothing is folded in below
+    S.update_v(0, 0, -1e250)                        # V[0, 0] = 0 (pending)
+    S.update_v(1, 0, 1e250)                         # same column, other row
+    S.update_v(0, 1, 1e250)                         # same row, other column
+    S.update_v(0, 0, 1e250)                         # V[0, 0] = 1e250: within range, accepted
+    assert S.pending == (0, 4)
+    with pytest.raises(ValueError):
+        S.update_v(0, 0, 1e250)                     # 2e250: refused
