@@ -54,4 +54,4 @@ clean:
 # never part of `make test`). Writes benchmarks/mutation_results.json, which the report shows.
 .PHONY: mutation
 mutation: $(STAMP)
-	$(PY) tools/mutation.py --jobs $(JOBS)
+	$(PY) -m tools.mutation --jobs $(JOBS)
