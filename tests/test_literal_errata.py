@@ -270,3 +270,21 @@ def test_where_each_update_is_written_under_each_reading(cls, defects):
     assert P.List_D[0].by == "UpdateK 1" and P.List_C[0].by == "UpdateK 1"
     P.update_v(2, 1, 0.25)
     assert P.List_V[0].by == "UpdateV 1"
+
+
+def test_da_pseudocode_errata_by_root_cause_and_severity():
+    from spec.registry import Direct, Stateful, SympyProof, load_all
+
+    lemmas = load_all()
+    err = {k: lemmas[f"DA-{k}"].erratum for k in ("E1", "E2", "E3", "E4", "E5", "E6", "E7", "E8")}
+    assert {err[k].root_cause for k in ("E1", "E3", "E8")} == {"DA-RC-listd-index"}
+    assert {err[k].severity for k in ("E1", "E3", "E8")} == {"inconsistency"}
+    assert all(isinstance(c, Direct) for k in ("E1", "E3", "E8") for c in lemmas[f"DA-{k}"].checks)
+    assert err["E6"].root_cause == err["E7"].root_cause
+    causes = {err[k].root_cause for k in ("E1", "E2", "E4", "E5", "E6")}
+    assert len(causes) == 5 and all(err[k].severity == "error" for k in ("E2", "E4", "E5", "E6", "E7"))
+    for k in ("E2", "E4", "E5", "E6", "E7"):
+        assert any(isinstance(c, Stateful) for c in lemmas[f"DA-{k}"].checks)
+    for lemma in lemmas.values():
+        if lemma.paper == "DA" and lemma.source.section.startswith(("section 4", "section 2")):
+            assert all(c.scope for c in lemma.checks if isinstance(c, SympyProof)), lemma.id
