@@ -55,9 +55,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
                          hints=previous_times(out), scheduler=args.scheduler)
     if not is_complete(report) and holds_complete_report(out):
         # an interrupted full run must not replace the complete report it was meant to refresh
-        out = default_out(args.profile, partial=True)
-        print(f"interrupted: the complete report in {args.out} is kept; this one goes to {out}",
-              file=sys.stderr)
+        kept, out = out, default_out(args.profile, partial=True)
+        print(f"interrupted: the complete report in {kept} is kept; this one goes to {out}", file=sys.stderr)
     report["meta"]["profile_durations"] = profile_durations(out, report)
     paths = write_report(report, out, extra_sections())
     summary = report["summary"]

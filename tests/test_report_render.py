@@ -279,6 +279,33 @@ def test_ctrl_c_stops_promptly_and_marks_the_report_incomplete(tmp_path, jobs):
     assert "Incomplete run" in (out / "report.html").read_text()
 
 
+def test_interrupted_run_keeps_a_complete_report(tmp_path):
+    out = tmp_path / "complete"
+    out.mkdir()
+    text = json.dumps({"meta": {"complete": True, "only": None}, "lemmas": []})
+    (out / "report.json").write_text(text)
+    # the previous run's timings put the sleeper first in the parallel order
+    (out / "timings.json").write_text(json.dumps({"lemmas": {"ZZ-sleep": {"seconds": 1e6}}}))
+    proc = subprocess.Popen([sys.executable, "-c", SLEEPER, "run", "--jobs", "2", "--out", str(out)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)}, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        for _ in range(200):
+            line = proc.stdout.readline()
+            if not line or line.strip() == "sleeping":
+                break
+        os.killpg(proc.pid, signal.SIGINT)
+        code = proc.wait(timeout=120)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert code == 1
+    assert (out / "report.json").read_text() == text and not (out / "report.html").exists()
+    partial = json.loads((tmp_path / "build" / "report" / "partial" / "report.json").read_text())
+    assert partial["meta"]["complete"] is False and "is kept" in proc.stderr.read()
+
+
 def test_catalogue_is_up_to_date():
     committed = (ROOT / "docs" / "catalogue.md").read_text()
     assert committed == render_catalogue(), "run `python -m proofs_checks catalogue`"
