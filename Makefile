@@ -31,6 +31,7 @@ $(REAL_STAMP): $(STAMP)
 	touch $(REAL_STAMP)
 
 bench: $(REAL_STAMP)
+	$(PY) -m pip install --quiet -e '.[test,real,bench]'
 	OPENBLAS_NUM_THREADS=1 $(PY) -m benchmarks.run_all
 
 test: $(STAMP)

@@ -7,14 +7,15 @@ repeats measured in the same run (FAVOR+'s random matrix is drawn outside the ti
 Performer layer does; poly_attention's polynomial is certified outside the timing, it is cached).
 
 At poly_attention's rank: ``eps`` is the smallest value of a fixed ladder whose rank
-``C(d + g, g)`` stays under a cap, and FAVOR+ gets ``m = `` that rank.  At the Taylor map's rank
+``C(d + g, g)`` at the entry radius ``B^2`` stays under a cap (poly_attention certifies on the norm
+radius, which is at most ``B^2``, so its rank is at most that), and FAVOR+ gets ``m = `` the rank
+poly_attention used.  At the Taylor map's rank
 ``1 + d + d^2``: FAVOR+ with that many features, and poly_attention at the smallest ladder ``eps``
 whose rank does not exceed it.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -92,8 +93,9 @@ def run(cfg: PolyConfig | None = None) -> dict[str, Any]:
             Q, K, V = _inputs(cfg, d, B)
             scale = 1.0 / d
             radius = B * B
-            t_exact, exact = median_time(lambda: attention(Q, K, V, scale=scale, block_rows=cfg.exact_block_rows),
-                                         cfg.repeats)
+            t_exact, exact = median_time(
+                lambda Q=Q, K=K, V=V, scale=scale: attention(Q, K, V, scale=scale, block_rows=cfg.exact_block_rows),
+                cfg.repeats)
             row: dict[str, Any] = {"d": d, "B": B, "n": cfg.n, "radius": radius, "exact_seconds": t_exact}
             choice = choose_eps(radius, d, cfg.rank_cap, cfg.eps_ladder)
             if choice is None:
@@ -103,7 +105,8 @@ def run(cfg: PolyConfig | None = None) -> dict[str, Any]:
                 row["poly"] = _poly(cfg, Q, K, V, B, choice[0], exact)
                 row["favor"] = _favor(cfg, Q, K, V, row["poly"]["rank"], scale, exact, d)
             rt = taylor_rank(d)
-            t, out = median_time(lambda: taylor_attention(Q, K, V, scale=scale), cfg.repeats)
+            t, out = median_time(lambda Q=Q, K=K, V=V, scale=scale: taylor_attention(Q, K, V, scale=scale),
+                                 cfg.repeats)
             row["taylor"] = {"rank": rt, "seconds": t, "error": float(np.max(np.abs(out - exact)))}
             row["favor_at_taylor"] = _favor(cfg, Q, K, V, rt, scale, exact, d)
             ch = choose_eps(radius, d, rt, cfg.eps_ladder)
@@ -126,13 +129,14 @@ def run(cfg: PolyConfig | None = None) -> dict[str, Any]:
                 g = exp_polynomial(B * B, eps).degree
             except ValueError:
                 break
-            r = rank(d, g)
-            if r > cfg.sweep_rank_cap:
+            if rank(d, g) > cfg.sweep_rank_cap:
                 break
+            # poly_attention certifies on the norm radius (at most B^2): its rank is what it used
+            rep = poly_attention_report(Q, K, V, eps=eps, B=B)
+            g, r = rep.poly.degree, rep.rank
             if r in seen:
                 continue
             seen.add(r)
-            rep = poly_attention_report(Q, K, V, eps=eps, B=B)
             W = orthogonal_gaussian(r, d, np.random.default_rng([cfg.seed, 7, r, d]))
             fav = favor_attention(Q, K, V, W, scale=1.0 / d)
             pts.append({"eps": eps, "degree": g, "rank": r,

@@ -1,9 +1,13 @@
 """``make bench``: run the benchmarks and write the report's measurement files.
 
-    python -m benchmarks.run_all [--only dynamic poly poly-exact ledger real] [--quick] [--threads N]
+    python -m benchmarks.run_all [--only dynamic poly poly-exact poly-scaling poly-radius ledger real]
+                                 [--quick] [--threads N]
 
 writes ``benchmarks/results.json`` (dynamic maintenance, polynomial attention against FAVOR+ and
-the Taylor map), ``benchmarks/poly_results.json`` (AS Algorithm 1 against exact attention),
+the Taylor map), ``benchmarks/poly_results.json`` (AS Algorithm 1 against exact attention: numpy,
+and XLA through JAX with the ``[bench]`` extra), ``benchmarks/poly_scaling_results.json`` (its
+time exponent and peak memory up to n = 2^20), ``benchmarks/poly_radius_results.json`` (degree
+and rank saved by the norm radius),
 ``benchmarks/ledger_results.json`` (the ledger's overhead) and ``benchmarks/real_results.json``
 (all-MiniLM-L6-v2; skipped with a message when the ``[real]`` extra is missing).  BLAS runs
 single-threaded by default: the machine's cores are shared, and multi-threaded OpenBLAS on a busy
@@ -22,7 +26,7 @@ from pathlib import Path
 
 from benchmarks import ROOT, THREAD_VARS, log
 
-ALL = ("dynamic", "poly", "poly-exact", "ledger", "real")
+ALL = ("dynamic", "poly", "poly-exact", "poly-scaling", "poly-radius", "ledger", "real")
 
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
@@ -108,11 +112,25 @@ def main(argv: list[str] | None = None) -> int:
         try:
             from benchmarks import poly_vs_exact
 
-            poly_vs_exact.main(["--repeats", "1"] if args.quick else [])
+            poly_vs_exact.main(["--min-exp", "8", "--max-exp", "10", "--repeats", "1"] if args.quick else [])
         except Exception:
             failed.append("poly-exact")
             log(f"poly-exact: FAILED\n{traceback.format_exc()}")
         log(f"poly-exact: {time.perf_counter() - t:.0f} s")
+    for name, module, quick_args in (
+            ("poly-scaling", "poly_scaling", ["--min-exp", "8", "--max-exp", "10", "--repeats", "1"]),
+            ("poly-radius", "poly_radius", ["--quick"])):
+        if name not in only:      # benchmarks/poly_scaling_results.json, poly_radius_results.json
+            continue
+        t = time.perf_counter()
+        try:
+            import importlib
+
+            importlib.import_module(f"benchmarks.{module}").main(quick_args if args.quick else [])
+        except Exception:
+            failed.append(name)
+            log(f"{name}: FAILED\n{traceback.format_exc()}")
+        log(f"{name}: {time.perf_counter() - t:.0f} s")
     if "ledger" in only:   # issue 5's overhead figure: benchmarks/ledger_results.json
         t = time.perf_counter()
         try:

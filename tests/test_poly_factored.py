@@ -53,7 +53,7 @@ def test_every_depth_gives_the_same_output(d, e, eps, monkeypatch):
         assert rep.ledger.last().sizes["fold"] == t
         outs[t] = rep
     base = outs[0]
-    for t, rep in outs.items():
+    for rep in outs.values():
         np.testing.assert_allclose(rep.output, base.output, rtol=1e-12, atol=1e-14 * np.max(np.abs(V)))
         np.testing.assert_allclose(rep.row_sums, base.row_sums, rtol=1e-12)
         np.testing.assert_allclose(rep.abs_sums, base.abs_sums, rtol=1e-12)

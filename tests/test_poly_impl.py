@@ -9,13 +9,20 @@ import numpy as np
 import pytest
 
 from impl.attention import attention
-from impl.poly import (ExpPolynomial, certify, exp_polynomial, feature_maps, paper_rank,
-                       poly_attention, poly_attention_report, rank)
+from impl.poly import (
+    ExpPolynomial,
+    certify,
+    exp_polynomial,
+    feature_maps,
+    paper_rank,
+    poly_attention,
+    poly_attention_report,
+    rank,
+)
 from impl.poly import approximants as ap
-from impl.poly.bounds import (as_formula, minimal_degree_lower_bound, relative_error_lower_bound)
+from impl.poly.bounds import as_formula, minimal_degree_lower_bound, relative_error_lower_bound
 from impl.poly.dyadic import DyadicPoly, taylor_shift, to_fraction
 from impl.poly.features import exponents, monomials
-
 
 # ------------------------------------------------------------------ exact arithmetic helpers
 

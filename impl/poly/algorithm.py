@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -31,8 +31,8 @@ from impl.elements import FLOAT64, as_attention_inputs, as_scalar, power_of_two_
 from impl.ledger import Ledger
 from impl.poly.bounds import minimal_degree_lower_bound
 from impl.poly.budget import check_fits, fit_step, memory_limit
-from impl.poly.factored import choose_depth, fold, products
 from impl.poly.expoly import MAX_DEGREE, ExpPolynomial, exp_polynomial, validate_radius_eps
+from impl.poly.factored import choose_depth, fold, products
 from impl.poly.features import monomials, paper_rank, rank, weights
 from impl.poly.radius import MIN_RADIUS, Radius, certificate_radius
 
@@ -60,10 +60,10 @@ class PolyAttentionReport:
     row_sums: np.ndarray
     #: ``S_i = (|U1| (|U2|^T 1))_i`` when ``with_abs_sums``, else None
     abs_sums: np.ndarray | None
+    #: both bounds on the logits the radius was chosen from
+    radii: Radius
     #: the operation counts (``impl.ledger``): its last call is this one
     ledger: Ledger | None = None
-    #: both bounds on the logits the radius was chosen from
-    radii: Radius | None = None
 
 
 def _validate(Q: Any, K: Any, V: Any, eps: Any, B: Any, scale: Any, max_bytes: Any):
@@ -111,12 +111,26 @@ def _choose_polynomial(Qa, Va, Bv, radius: float, eps: float, limit: float,
     m, e = Va.shape
     validate_radius_eps(radius, eps)
     kw = {"n": n, "m": m, "d": d, "e": e, "eps": eps, "B": Bv, "radius": radius, "limit": int(limit)}
-    g_lb = min(minimal_degree_lower_bound(radius, eps, cap=MAX_DEGREE), MAX_DEGREE)
+    g_lb = _degree_lower_bound(radius, eps)
     check_fits(degree=g_lb, step=_step(n, m, d, e, rank(d, g_lb), block_rows, limit), at_least=True, **kw)
     poly = exp_polynomial(radius, eps)
     step = _step(n, m, d, e, rank(d, poly.degree), block_rows, limit)
     check_fits(degree=poly.degree, step=step, **kw)
     return poly, step
+
+
+@lru_cache(maxsize=256)
+def _degree_lower_bound(radius: float, eps: float) -> int:
+    return min(minimal_degree_lower_bound(radius, eps, cap=MAX_DEGREE), MAX_DEGREE)
+
+
+@lru_cache(maxsize=32)
+def _weights(radius: float, eps: float, d: int, s: float) -> np.ndarray:
+    """Column weights of exp_polynomial(radius, eps) (cached like the polynomial: the radius is on
+    a grid, so repeated calls on similar inputs share them)."""
+    W = weights(list(exp_polynomial(radius, eps).coefficients), d, s)
+    W.setflags(write=False)
+    return W
 
 
 def _plain_products(Qa: np.ndarray, Ka: np.ndarray, ones_V: np.ndarray, W1: np.ndarray, g: int,
@@ -226,7 +240,7 @@ def _poly_attention(Q: Any, K: Any, V: Any, eps: Any, B: Any, scale: Any, with_a
     g = poly.degree
     r = rank(d, g)
     led.part("features")
-    W1 = weights(list(poly.coefficients), d, s)
+    W1 = _weights(radius, eps, d, s)
     led.charge(r + g + 1, 0, 2 * r + g + 1)      # c_k s^k, times |alpha|!/alpha!
     # V scaled by a power of two (exactly) so that max|V| <= 1: no overflow, no subnormal loss
     led.part("products")
@@ -281,7 +295,8 @@ def _poly_attention(Q: Any, K: Any, V: Any, eps: Any, B: Any, scale: Any, with_a
     if with_abs_sums:
         space += r + n
     led.end(space)
-    return PolyAttentionReport(out, poly, radius, Bv, s, r, paper_rank(d, g), w, S, led, radii)
+    return PolyAttentionReport(output=out, poly=poly, radius=radius, B=Bv, scale=s, rank=r,
+                               paper_rank=paper_rank(d, g), row_sums=w, abs_sums=S, radii=radii, ledger=led)
 
 
 def poly_attention(Q: Any, K: Any, V: Any, *, eps: float = 1e-6, B: float | None = None,

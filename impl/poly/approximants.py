@@ -23,7 +23,6 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Any, Sequence
 
-import mpmath
 import numpy as np
 from mpmath import mp
 
@@ -83,11 +82,10 @@ def chebyshev(radius: float, degree: int, eps: float = 1e-16) -> list[Any]:
         Tprev = [mp.mpf(1)] * (g + 1)
         Tcur = list(y)
         for k in range(g + 1):
-            Tk = Tprev if k == 0 else Tcur if k == 1 else None
             if k >= 2:
                 Tnext = [2 * y[i] * Tcur[i] - Tprev[i] for i in range(g + 1)]
                 Tprev, Tcur = Tcur, Tnext
-                Tk = Tcur
+            Tk = Tprev if k == 0 else Tcur
             s = mp.fsum(f[i] * Tk[i] for i in range(g + 1)) * 2 / (g + 1)
             cheb.append(s / 2 if k == 0 else s)
         return chebyshev_to_monomial(cheb, R)

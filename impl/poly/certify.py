@@ -219,9 +219,9 @@ def certify(
         ordered = sorted(heap, key=lambda p: p.m)
         extrema = []
         for i, p in enumerate(ordered):
-            left = abs(ordered[i - 1].signed) if i > 0 else -1.0
-            right = abs(ordered[i + 1].signed) if i + 1 < len(ordered) else -1.0
-            if abs(p.signed) >= left and abs(p.signed) >= right:
+            before = abs(ordered[i - 1].signed) if i > 0 else Fraction(-1)
+            after = abs(ordered[i + 1].signed) if i + 1 < len(ordered) else Fraction(-1)
+            if abs(p.signed) >= before and abs(p.signed) >= after:
                 extrema.append((float(p.m), p.signed))
         return Certificate(
             lo=float(lo), hi=float(hi), weight=weight,

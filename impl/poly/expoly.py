@@ -23,7 +23,6 @@ from typing import Any
 import numpy as np
 
 from impl.elements import FLOAT64, as_scalar
-
 from impl.poly import approximants as ap
 from impl.poly.bounds import as_formula, minimal_degree_lower_bound, relative_error_lower_bound
 from impl.poly.certify import Certificate, certify

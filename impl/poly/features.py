@@ -31,7 +31,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from impl.elements import FLOAT64, MPMATH, SYMPY, as_matrix, as_scalar
+from impl.elements import FLOAT64, as_matrix, as_scalar
 from impl.ledger import Ledger
 
 
@@ -71,7 +71,7 @@ def _block_starts(d: int, g: int) -> list[list[int]]:
         size = math.comb(d + k - 1, k)
         blk = alphas[offset:offset + size]
         first = np.argmax(blk > 0, axis=1)
-        out.append([int(np.searchsorted(first, l)) for l in range(d)])
+        out.append([int(np.searchsorted(first, var)) for var in range(d)])
         offset += size
     return out
 
@@ -104,10 +104,10 @@ def monomials(X: np.ndarray, g: int, out: np.ndarray | None = None,
     pos = 1
     for k in range(1, g + 1):
         lo = pos
-        for l in range(d):
-            src_lo = prev_lo if k == 1 else prev_lo + starts[k - 2][l]
+        for var in range(d):
+            src_lo = prev_lo if k == 1 else prev_lo + starts[k - 2][var]
             width = prev_hi - src_lo
-            np.multiply(out[src_lo:prev_hi], XT[l], out=out[pos:pos + width])
+            np.multiply(out[src_lo:prev_hi], XT[var], out=out[pos:pos + width])
             pos += width
         prev_lo, prev_hi = lo, pos
     assert pos == r
