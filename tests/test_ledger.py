@@ -267,6 +267,9 @@ HELPERS = [  # (name, call, result, (multiply-adds, exponentials, words))
     ("absolute", lambda L: L.absolute(X), np.abs(X), (6, 0, 12)),
     ("isfinite", lambda L: L.isfinite(X), np.ones((2, 3), bool), (6, 0, 12)),
     ("logical_not", lambda L: L.logical_not(X > 0), X <= 0, (6, 0, 12)),
+    ("offset", lambda L: L.offset(X, 2.5), X + 2.5, (6, 0, 12)),
+    ("subtract_from", lambda L: L.subtract_from(1.0, X), 1.0 - X, (6, 0, 12)),
+    ("not_equal", lambda L: L.not_equal(X, ROW), X != ROW, (6, 0, 18)),
     ("axpy", lambda L: L.axpy(2.0, X[0], X[1]), 2.0 * X[0] + X[1], (3, 0, 3 + 3 + 3)),
     ("all_at_most", lambda L: L.all_at_most(X, 2.0, np.abs(X)), True, (18, 0, 12 + 18 + 6)),
     ("matmul", lambda L: L.matmul(X, X.T), X @ X.T, (2 * 3 * 2, 0, 6 + 6 + 4)),
@@ -276,10 +279,13 @@ HELPERS = [  # (name, call, result, (multiply-adds, exponentials, words))
     ("sum of rows", lambda L: L.sum(X, axis=1), X.sum(axis=1), (6, 0, 8)),
     ("max", lambda L: L.max(X), 5.0, (6, 0, 6)),
     ("max of rows", lambda L: L.max(X, axis=1), np.array([3.0, 5.0]), (6, 0, 8)),
+    ("min of columns", lambda L: L.min(X, axis=0), np.array([-4.0, -2.0, -6.0]), (6, 0, 9)),
     ("all", lambda L: L.all(X > -7), True, (6, 0, 6)),
     ("copy", lambda L: L.copy(X), X, (0, 0, 12)),
     ("take", lambda L: L.take(X, (1, 2)), -6.0, (0, 0, 1 + 2)),
     ("flatnonzero", lambda L: L.flatnonzero(X > 0), np.array([0, 2, 4]), (0, 0, 6 + 3)),
+    ("nonzero", lambda L: np.array(L.nonzero(X > 0)), np.array([[0, 0, 1], [0, 2, 1]]), (0, 0, 6 + 2 * 3)),
+    ("concatenate", lambda L: L.concatenate((X, -X), axis=1), np.hstack((X, -X)), (0, 0, 24)),
 ]
 
 
