@@ -46,7 +46,7 @@ def render_catalogue() -> str:
     lines = [
         "# Lemma catalogue",
         "",
-        "Generated from the registry (`spec/statements/`) by `python -m proofs_checks catalogue`; "
+        "Generated from the registry (`spec/da/`, `spec/as_/`) by `python -m proofs_checks catalogue`; "
         "do not edit by hand. Every statement of the two papers that the code relies on, with where "
         "it is printed, what is expected of it (`holds`, or `erratum`: the printed form fails and "
         "the report shows the counterexample) and the engines that check it. The verdicts are in "

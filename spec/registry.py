@@ -1,13 +1,15 @@
 """The registry of paper statements.
 
-One :class:`Lemma` record per statement of the papers.  A record *states*: its checks say which engine discharges which predicate on which
-inputs, but nothing here runs a search; ``proofs_checks`` does that.
+One :class:`Lemma` record per statement of the papers.  A record *states*: its checks say which
+engine discharges which predicate on which inputs, but nothing here runs a search;
+``proofs_checks`` does that.
 
 A predicate returns normally when the claim holds for its input and raises
 :class:`Counterexample` with the offending values when it does not.
 
-Statement modules live in ``spec/statements/`` and are discovered automatically by
-:func:`load_all`; each calls :func:`register` at import time.
+A record lives in the module that holds its predicates, proofs and instance families: one module
+per lemma (or per group of lemmas printed together) in ``spec/da/`` (DA) and ``spec/as_/`` (AS),
+discovered by :func:`load_all`; each module calls :func:`register` at import time.
 """
 
 from __future__ import annotations
@@ -369,7 +371,7 @@ def register_assumption(assumption: Assumption) -> Assumption:
 
 
 #: the packages whose modules hold statement records (each registers its records at import)
-STATEMENT_PACKAGES = ("spec.da", "spec.as_", "spec.statements")
+STATEMENT_PACKAGES = ("spec.da", "spec.as_")
 
 
 def _import_statement_modules() -> None:

@@ -18,9 +18,9 @@ from spec.as_ import ann_steps_proof as steps
 from spec.as_ import error_lemmas_proof as errors
 from spec.as_ import feature_expansion_proof as features
 from spec.da import hmv_decoding_proof as hmv
-from spec.da import outer_products_proof as outer
-from spec.da import query_proof as query
-from spec.da import recompute_proof as recompute
+from spec.da import outer_products as outer
+from spec.da import query_lemma as query
+from spec.da import recompute_lemma as recompute
 from spec.exp_facts import ExpValues
 from spec.profiles import get_profile
 from spec.registry import SmtProof, SympyProof

@@ -89,7 +89,7 @@ def hostile_copy(report):
     rep["lemmas"][0]["checks"].append({
         "engine": "crosshair", "name": HOSTILE, "status": "passed", "examples": 0, "seconds": 1.0,
         "grade": "holds", "scope": "", "counterexample": None, "detail": HOSTILE, "seed": None,
-        "evidence": {"target": "spec.da.kernels.query_numerator", "expect": "verified",
+        "evidence": {"target": "spec.da.query_kernels.query_numerator_v1", "expect": "verified",
                      "per_condition_timeout_s": 5, "paths_explored": 42, "conditions": 1,
                      "crosshair_verdicts": ["Not confirmed."]}})
     return rep
@@ -150,11 +150,11 @@ def test_markdown_tables_stay_intact(report, tmp_path):
 def test_crosshair_section_lists_every_check_and_kernel(report):
     section = crosshair_section(hostile_copy(report))
     rows = section["tables"][0]["rows"]
-    assert rows[0][2] == "spec.da.kernels.query_numerator"
+    assert rows[0][2] == "spec.da.query_kernels.query_numerator_v1"
     assert rows[0][4] == "no counterexample within the budget" and rows[0][5] == "as expected"
     # found in any module of spec/, by the post: lines of their docstrings
     kernels = contracted_kernels()
-    assert "spec.da.kernels.query_numerator" in kernels and len(kernels) >= 2
+    assert "spec.da.query_kernels.query_numerator_v1" in kernels and len(kernels) >= 2
     # every contracted kernel is the target of some Crosshair check of the registry
     assert "without a check" not in section["summary"], section["summary"]
 

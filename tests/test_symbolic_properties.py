@@ -6,7 +6,8 @@ runs them with ``backend="crosshair"`` (``tests/conftest.py``): CrossHair drives
 symbolically (an SMT solver picks the branches) instead of drawing random ones.  Under every other
 profile they are ordinary, cheap Hypothesis tests.  The inputs are plain ints and lists, which
 CrossHair keeps symbolic; code that calls numpy or mpmath makes it concretize, so the kernels here
-are the pure-Python ones: DA Lemma 4.6's query numerators (``spec.da.kernels``), the printed lists
+are the pure-Python ones: DA Lemma 4.6's query numerators (the printed one from
+``spec.da.query_kernels``, the corrected one below; Lemma 4.6 itself has a general proof), the printed lists
 of the pseudocode (``impl.literal.slots``), index validation (``impl.elements.as_index``), the
 repair names (``impl.literal.repairs``) and the lazy threshold ``ceil(n^a)``.
 """
@@ -19,7 +20,23 @@ from impl.elements import as_index
 from impl.literal.repairs import APPENDIX_DEFECTS, V1_DEFECTS, check_repairs
 from impl.literal.slots import Entry, LiteralUndefinedRead, Slots
 from impl.threshold import lazy_threshold
-from spec.da.kernels import query_numerator, query_numerator_v1
+from spec.da.query_kernels import _c0, _truth, query_numerator_v1
+
+def query_numerator(a0: list[list[int]], v0: list[list[int]], key: int, delta: list[int],
+                    vrow: int, vcol: int, gamma: int, i: int, j: int) -> bool:
+    """Corrected Algorithm 4: C_ij + delta_i V0[key][j] + A_cur[i][vrow] gamma [vcol == j].
+
+    pre: 1 <= len(a0) <= 3 and all(len(row) == len(a0) for row in a0)
+    pre: len(v0) == len(a0) and 1 <= len(v0[0]) <= 2 and all(len(row) == len(v0[0]) for row in v0)
+    pre: len(delta) == len(a0)
+    pre: 0 <= key < len(a0) and 0 <= vrow < len(a0) and 0 <= i < len(a0)
+    pre: 0 <= vcol < len(v0[0]) and 0 <= j < len(v0[0])
+    post: __return__
+    """
+    a_cur = a0[i][vrow] + (delta[i] if vrow == key else 0)
+    got = _c0(a0, v0, i, j) + delta[i] * v0[key][j] + (a_cur * gamma if vcol == j else 0)
+    return got == _truth(a0, v0, key, delta, vrow, vcol, gamma, i, j)
+
 
 SMALL = st.integers(-20, 20)
 

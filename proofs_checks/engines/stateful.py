@@ -22,7 +22,7 @@ from proofs_checks.engines.base import Engine
 from proofs_checks.results import CheckResult
 from spec.profiles import Profile
 from spec.da.program import ProgramRunner, replay
-from spec.da.recompute import check_recompute_state
+from spec.da.recompute_state import check_recompute_state
 from spec.registry import Counterexample, Stateful
 
 A_VALUES = st.one_of(st.sampled_from([0.25, 0.5, 0.75, 1.0]), st.floats(0.05, 1.0))

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from impl.attention import attention
-from spec.registry import Counterexample
+from spec.registry import Counterexample, Lemma, Property, Source, register
 
 #: both sides are float64 evaluations of a convex combination of V's entries with |logit| <= 48:
 #: each has relative error O(n d eps) ~ 1e-14 at n, d <= 8; 1e-12 * max|V| leaves room.
@@ -49,3 +49,14 @@ def attention_matches_definition(example: tuple[np.ndarray, np.ndarray, np.ndarr
     if not err <= bound:
         raise Counterexample("impl.attention differs from the definition", error=err, bound=bound,
                              Q=Q.tolist(), K=K.tolist(), V=V.tolist())
+
+
+register(Lemma(
+    id="DA-1.1", paper="DA", title="Attention as defined (the oracle)",
+    statement="impl.attention.attention(Q, K, V) equals D^{-1} A V with A = exp(Q K^T) and "
+              "D = diag(A 1), evaluated entry by entry from the definition without any shift.",
+    source=Source("000", "section 1", "Definition 1.1"),
+    tags=("mutation-suite",),
+    checks=(Property("float64 matrices against the definition", small_matrices,
+                     attention_matches_definition, encode=lambda x: [m.tolist() for m in x]),),
+))

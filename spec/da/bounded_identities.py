@@ -1,4 +1,6 @@
-"""The algebra behind DA Fact 2.1, Lemma 4.6 and Lemma 4.8 as exact sympy identities.
+"""DA section 4, Lemmas 4.6 and 4.8 at fixed sizes, as exact sympy identities: what the PRINTED
+Algorithms 4 and 5 compute against what they should (the erratum records DA-4.6/v1, DA-4.8/v1
+and DA-E2 use them; the corrected lemmas have general proofs in query_lemma and recompute_lemma).
 
 Symbols stand for arbitrary reals: ``A0`` (n x n, positive), ``V0`` (n x d), pending key updates
 ``t`` (column ``delta_t`` added to column ``key_t`` of ``A``) and pending value updates ``s``
@@ -14,19 +16,6 @@ from typing import Iterator
 import sympy
 
 Identity = tuple[str, sympy.Matrix, sympy.Matrix]
-
-
-def fact_2_1(max_size: int = 3) -> Iterator[Identity]:
-    """Fact 2.1: sum_i a_i b_i^T = A B^T, and (A B^T) C = A (B^T C) (its Part 2)."""
-    for k, n, d in itertools.product(range(1, max_size + 1), repeat=3):
-        a = [sympy.Matrix(n, 1, lambda r, _, t=t: sympy.Symbol(f"a{t}_{r}")) for t in range(k)]
-        b = [sympy.Matrix(d, 1, lambda r, _, t=t: sympy.Symbol(f"b{t}_{r}")) for t in range(k)]
-        A = sympy.Matrix.hstack(*a)
-        B = sympy.Matrix.hstack(*b)
-        lhs = sum((a[t] * b[t].T for t in range(k)), sympy.zeros(n, d))
-        yield f"k={k}, n={n}, d={d}: sum a_i b_i^T = A B^T", lhs, A * B.T
-        C = sympy.Matrix(d, d, lambda r, c: sympy.Symbol(f"c_{r}_{c}"))
-        yield f"k={k}, n={n}, d={d}: (A B^T) C = A (B^T C)", (A * B.T) * C, A * (B.T * C)
 
 
 def _pending_cases(n: int, d: int, max_k: int, max_v: int):

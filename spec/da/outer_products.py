@@ -22,7 +22,7 @@ from typing import Any, Iterator
 
 import sympy
 
-from spec.registry import SympyProof
+from spec.registry import Lemma, Source, SympyProof, register
 
 Identity = tuple[str, Any, Any]
 
@@ -87,3 +87,12 @@ def identities() -> Iterator[Identity]:
 FACT_2_1 = SympyProof(
     "induction on the number k of outer products, symbolic k, n, d, m and indices", identities,
     scope="all k, n, d, m >= 1 (A n x k, B d x k, C d x m), every entry (r, c)", general=True)
+
+
+register(Lemma(
+    id="DA-2.1", paper="DA", title="Fact 2.1: sums of outer products are one matrix product",
+    statement="For vectors a_1..a_k in R^n and b_1..b_k in R^d, sum_i a_i b_i^T = A B^T with a_i, "
+              "b_i the columns of A, B; and (A B^T) C = A (B^T C) for C in R^{d x m} (Part 2).",
+    source=Source("000", "section 2", "Fact 2.1"),
+    checks=(FACT_2_1,),
+))
