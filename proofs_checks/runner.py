@@ -231,4 +231,14 @@ def run_all(profile_name: str = "quick", only: Iterable[str] | None = None, jobs
                     "not_as_expected": [r["id"] for r in ordered if not r["ok"]],
                     "errata": errata_summary(ordered)},
         "lemmas": ordered,
+        "graph": theorem_graph(ordered),
     }
+
+
+def theorem_graph(entries: list[dict[str, Any]]) -> dict[str, Any]:
+    """The theorem graph of this run (proofs_checks.theorem_graph): statuses from ``entries``;
+    a statement that did not run counts as unsupported."""
+    from proofs_checks.theorem_graph import build_graph
+    from spec.registry import load_assumptions
+
+    return build_graph(load_all(), load_assumptions(), {e["id"]: e for e in entries})

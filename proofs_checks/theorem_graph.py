@@ -28,9 +28,12 @@ COLOURS = {"proved": "#1b7837", "proved-bounded": "#5aae61", "certified": "#a6db
 
 
 def _own_status(entry: dict[str, Any] | None) -> str:
-    if entry is None:
-        return "unsupported"
-    return entry["status"] if entry["status"] in GRADES else "unsupported"
+    """The node's own status: its statement's status in this run, "not run" when it did not run."""
+    return "not run" if entry is None else entry["status"]
+
+
+def _support(own: str) -> str:
+    return own if own in GRADES else "unsupported"
 
 
 def build_graph(lemmas: dict[str, Lemma], assumptions: dict[str, Assumption],
@@ -66,7 +69,7 @@ def build_graph(lemmas: dict[str, Lemma], assumptions: dict[str, Assumption],
         if node not in lemmas or node in path:
             # unknown id, or a citation cycle: neither can support anything
             return "unsupported", set()
-        status = _own_status(entries.get(node))
+        status = _support(_own_status(entries.get(node)))
         rests: set[str] = set()
         for cited in lemmas[node].cites:
             child, child_assumes = resolve(cited, path + (node,))
