@@ -62,8 +62,9 @@ Oracle = Callable[[np.ndarray, np.ndarray, np.ndarray, Any], Any]
 
 
 # ------------------------------------------------------------------------------ validation
-def binary_vectors(X: Any, name: str) -> np.ndarray:
-    """An ``n x d`` 0/1 matrix (one vector per row) as int64; TypeError/ValueError otherwise."""
+def binary_vectors(X: Any, name: str, ledger: Ledger | None = None) -> np.ndarray:
+    """An ``n x d`` 0/1 matrix (one vector per row) as int64; TypeError/ValueError otherwise.
+    ``ledger``: counts the object copy and the test and store of each entry."""
     if isinstance(X, (str, bytes)) or X is None:
         raise TypeError(f"{name} must be an n x d array of 0/1 vectors, got {type(X).__name__}")
     try:
@@ -79,6 +80,9 @@ def binary_vectors(X: Any, name: str) -> np.ndarray:
         if not (v == 0 or v == 1):
             raise ValueError(f"{name} must be binary; {name}[{idx[0]}, {idx[1]}] = {v!r}")
         out[idx] = int(v == 1)
+    if ledger is not None:
+        ledger.touch(2 * arr.size)                  # the object copy
+        ledger.vec(arr.size)                        # a test and a store per entry
     return out
 
 
@@ -91,17 +95,10 @@ def _real(x: Any, name: str) -> float:
     return v
 
 
-def _charge_binary(led: Ledger | None, count: int) -> None:
-    """:func:`binary_vectors` of ``count`` entries: object copy (read + write), check, write."""
-    if led is not None:
-        led.charge(count, 0, 4 * count)
-
-
 def _instance(A: Any, B: Any, t: Any, eps: Any, led: Ledger | None = None
               ) -> tuple[np.ndarray, np.ndarray, float, float]:
-    Aa = binary_vectors(A, "A")
-    Ba = binary_vectors(B, "B")
-    _charge_binary(led, Aa.size + Ba.size)
+    Aa = binary_vectors(A, "A", led)
+    Ba = binary_vectors(B, "B", led)
     if Aa.shape != Ba.shape:
         raise ValueError(f"A and B must both be n x d (|A| = |B| = n), got {Aa.shape} and {Ba.shape}")
     tv = _real(t, "t")
@@ -114,26 +111,32 @@ def _instance(A: Any, B: Any, t: Any, eps: Any, led: Ledger | None = None
 
 
 # ------------------------------------------------------------------------------ Remark 4.4, Def 4.5
-def balance(X: Any) -> np.ndarray:
+def balance(X: Any, ledger: Ledger | None = None) -> np.ndarray:
     """Remark 4.4: every row ``a`` becomes ``[a, 1 - a]`` (``d`` ones out of ``2d``)."""
-    Xa = binary_vectors(X, "X")
-    return np.concatenate([Xa, 1 - Xa], axis=1)
+    led = ledger if ledger is not None else Ledger(enabled=False)
+    Xa = binary_vectors(X, "X", ledger)
+    return led.concatenate((Xa, led.subtract_from(1, Xa)), axis=1)
 
 
-def is_balanced(X: np.ndarray) -> bool:
+def is_balanced(X: np.ndarray, ledger: Ledger | None = None) -> bool:
+    led = ledger if ledger is not None else Ledger(enabled=False)
     d = X.shape[1]
-    return d % 2 == 0 and bool((X.sum(axis=1) == d // 2).all())
+    return d % 2 == 0 and led.all(led.equal(led.sum(X, axis=1), d // 2))
 
 
-def hamming(A: np.ndarray, B: np.ndarray) -> np.ndarray:
+def hamming(A: np.ndarray, B: np.ndarray, ledger: Ledger | None = None) -> np.ndarray:
     """``H[i, j] = ||a_i - b_j||_0`` (equal to ``||a_i - b_j||_2^2`` for binary vectors)."""
-    return (A[:, None, :] != B[None, :, :]).sum(axis=2)
+    led = ledger if ledger is not None else Ledger(enabled=False)
+    return led.sum(led.not_equal(A[:, None, :], B[None, :, :]), axis=2)
 
 
-def promise_classes(A: Any, B: Any, t: Any, eps: Any) -> tuple[str, ...]:
+def promise_classes(A: Any, B: Any, t: Any, eps: Any, ledger: Ledger | None = None
+                    ) -> tuple[str, ...]:
     """Definition 4.5: "near" (Case 1), "far" (Case 2) or "outside" for each ``a_i``."""
-    Aa, Ba, tv, ev = _instance(A, B, t, eps)
-    low = hamming(Aa, Ba).min(axis=1)
+    led = ledger if ledger is not None else Ledger(enabled=False)
+    Aa, Ba, tv, ev = _instance(A, B, t, eps, ledger)
+    low = led.min(hamming(Aa, Ba, ledger), axis=1)
+    led.vec(2 * low.size)                           # each row's minimum against t and (1 + eps) t
     return tuple(NEAR if m < tv else FAR if m >= (1 + ev) * tv else OUTSIDE for m in low)
 
 
@@ -238,12 +241,8 @@ def result_space(res: "GapANNResult") -> int:
 
 def _annotate(led: Ledger, Aa: np.ndarray, Ba: np.ndarray, tv: float, ev: float) -> tuple[str, ...]:
     """The promise classes carried by results, counted in part "annotation"."""
-    n, d = Aa.shape
     led.part("annotation")
-    _charge_binary(led, Aa.size + Ba.size)
-    led.vec(2 * n * n * d, 2)                   # != over n x n x d, then the sum over d
-    led.vec(n * n + 2 * n)                      # row minima, two comparisons per row
-    out = promise_classes(Aa, Ba, tv, ev)
+    out = promise_classes(Aa, Ba, tv, ev, led)
     led.part("reduction")
     return out
 
@@ -285,8 +284,9 @@ def _lookup(A: Any, B: Any, t: Any, eps: Any, strict: bool, early_exit: bool,
             if found and early_exit:
                 break
         decisions.append(found)
-    # per probe: a_i copied (read + write) and r bits flipped; the probe as a tuple (read + write)
-    led.charge(flipped, 0, 4 * d * lookups + 2 * flipped)
+    led.touch(2 * d * lookups)                  # a_i copied into each probe
+    led.vec(flipped)                            # the bits flipped (a read and a write each)
+    led.touch(2 * d * lookups)                  # each probe made a tuple
     led.sub("lookup", lookups)
     led.touch(n)
     led.sizes(n=n, d_input=d, d=d, radius=radius, n_tilde=0, d_tilde=0)
@@ -378,26 +378,28 @@ def _params(n: Any, d: Any, t: Any, eps: Any, variant: Any) -> Lemma47Params:
                          tau, t_tilde, t0)
 
 
-def build_qkv(A: np.ndarray, B: np.ndarray, params: Lemma47Params) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def build_qkv(A: np.ndarray, B: np.ndarray, params: Lemma47Params, ledger: Ledger | None = None
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``Q, K`` of the proof of Lemma 4.7 and ``V`` with the single column ``v = [1_n; 0_n]``.
 
     ``Q = sqrt(beta) [[a_i, 1_d]; [0_d, 1_d]]``, ``K = sqrt(beta) [[b_j, 0_d]; [0_d, 1_d]]``
     (``2n x 2d`` mpmath arrays; the printed ``0_n`` blocks have ``d`` columns).
     """
+    led = ledger if ledger is not None else Ledger(enabled=False)
     n, d = A.shape
     with mpmath.workprec(params.precision_bits):
         s = mpmath.sqrt(params.beta)
         zero = mpmath.mpf(0)
-        Q = np.full((2 * n, 2 * d), zero, dtype=object)
-        K = np.full((2 * n, 2 * d), zero, dtype=object)
-        V = np.full((2 * n, 2 * d), zero, dtype=object)
+        Q, K, V = (np.full((2 * n, 2 * d), zero, dtype=object) for _ in range(3))
+        led.touch(Q.size + K.size + V.size)         # filled with zeros
         for i in range(n):
             for k in range(d):
                 Q[i, k] = s if A[i, k] else zero
                 K[i, k] = s if B[i, k] else zero
-        Q[:, d:] = s
-        K[n:, d:] = s
-        V[:n, 0] = mpmath.mpf(1)
+        led.touch(2 * (A.size + B.size))            # each entry of A and B read, then written
+        led.fill(Q, (slice(None), slice(d, None)), s)
+        led.fill(K, (slice(n, None), slice(d, None)), s)
+        led.fill(V, (slice(0, n), 0), mpmath.mpf(1))
     return Q, K, V
 
 
@@ -429,24 +431,16 @@ def _attention_case(A: Any, B: Any, t: Any, eps: Any, oracle: Oracle | None, var
     classes = _annotate(led, Aa, Ba, tv, ev)
     if n < 2:
         raise ValueError("n must be at least 2 (d = C log n needs log n > 0)")
-    applied = not (is_balanced(Aa) and is_balanced(Ba))  # Remark 4.4 needed
-    led.vec(2 * n * d_in)                       # row sums of A and B
-    led.vec(4 * n)                              # compared with d/2, all()
+    applied = not (is_balanced(Aa, led) and is_balanced(Ba, led))  # Remark 4.4 needed
     if applied:
-        Aa, Ba = balance(Aa), balance(Ba)
-        _charge_binary(led, 2 * n * d_in)       # balance() validates its argument again
-        led.vec(2 * n * d_in)                   # 1 - a
-        led.touch(8 * n * d_in)                 # [a, 1 - a] written (read + write)
+        Aa, Ba = balance(Aa, led), balance(Ba, led)
     d = Aa.shape[1]
     tb = 2 * tv if applied else tv
     params = lemma47_params(n, d, tb, ev, variant)
     if params.t_tilde < params.eps_a:
         raise ValueError("parameters outside the range of Lemma 4.7: t~ < eps_a, so an AAttC error "
                          "of eps_a can cross the threshold t~_0")
-    Q, K, V = build_qkv(Aa, Ba, params)
-    # three 2n x 2d arrays filled, then a_i and b_j written entry by entry (2 n d), the ones
-    # blocks of Q and K (2n d + n d) and the value column (n)
-    led.touch(3 * (2 * n) * (2 * d) + 2 * n * d + 3 * n * d + n)
+    Q, K, V = build_qkv(Aa, Ba, params, led)
     use = oracle if oracle is not None else exact_oracle
     with mpmath.workprec(params.precision_bits):
         scale = mpmath.mpf(1) / (2 * d)  # A = exp(Q K^T / d~), d~ = 2d (Eq. 6)

@@ -69,8 +69,9 @@ _HALF_GAP = (math.e - 1) / 2
 
 
 # ------------------------------------------------------------------------------ validation
-def boolean_matrix(x: Any, name: str, n: int | None = None) -> np.ndarray:
-    """A square 0/1 matrix as an int64 array; TypeError/ValueError naming ``name`` otherwise."""
+def boolean_matrix(x: Any, name: str, n: int | None = None, ledger: Ledger | None = None) -> np.ndarray:
+    """A square 0/1 matrix as an int64 array; TypeError/ValueError naming ``name`` otherwise.
+    ``ledger``: counts the object copy and the test and store of each entry."""
     if isinstance(x, (str, bytes)) or x is None:
         raise TypeError(f"{name} must be a Boolean (0/1) matrix, got {type(x).__name__}")
     try:
@@ -95,13 +96,10 @@ def boolean_matrix(x: Any, name: str, n: int | None = None) -> np.ndarray:
         if not ok:
             raise ValueError(f"{name} must be Boolean (0/1); {name}[{idx[0]}, {idx[1]}] = {v!r}")
         out[idx] = int(v == 1)
+    if ledger is not None:
+        ledger.touch(2 * arr.size)                  # the object copy
+        ledger.vec(arr.size)                        # a test and a store per entry
     return out
-
-
-def _charge_boolean(led: Ledger, n: int) -> None:
-    """:func:`boolean_matrix` of an ``n x n`` input: an object copy (read + write) and one check
-    and one write per entry."""
-    led.charge(n * n, 0, 4 * n * n)
 
 
 def tau_fraction(tau: Any) -> Fraction:
@@ -138,7 +136,10 @@ def max_hint_nnz(n: int, tau: Any) -> int:
     return floor
 
 
-def _convert(A: np.ndarray, kind: str) -> np.ndarray:
+def _convert(A: np.ndarray, kind: str, ledger: Ledger | None = None) -> np.ndarray:
+    """``A`` in the element kind (``ledger``: every entry read and written)."""
+    if ledger is not None:
+        ledger.touch(2 * A.size)
     if kind == "float64":
         return A.astype(np.float64)
     conv = sympy.Integer if kind == "sympy" else mpmath.mpf
@@ -146,6 +147,12 @@ def _convert(A: np.ndarray, kind: str) -> np.ndarray:
     for idx, v in np.ndenumerate(A):
         out[idx] = conv(int(v))
     return out
+
+
+def _pairs(led: Ledger, rows: np.ndarray, cols: np.ndarray) -> list[tuple[int, int]]:
+    """The (key row, column) entries of K~ to set: entry (l, k) of a hint becomes (k, l)."""
+    led.touch(4 * rows.size)                # two indices read and two written a pair
+    return [(int(k), int(l)) for l, k in zip(rows, cols)]
 
 
 def _default_structure() -> Callable[..., Any]:
@@ -231,17 +238,13 @@ class _HMVReduction:
         led = self.ledger
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
-        self.M = boolean_matrix(M, "M")
+        self.M = boolean_matrix(M, "M", ledger=led)
         self.n = n = self.M.shape[0]
-        self.V = boolean_matrix(V, "V", n)
-        _charge_boolean(led, n)
-        _charge_boolean(led, n)
+        self.V = boolean_matrix(V, "V", n, ledger=led)
         self.tau = tau_fraction(tau)
         self.max_nnz = max_hint_nnz(n, self.tau)
         self.kind = kind
-        self.colsum = [int(c) for c in self.V.sum(axis=0)]  # (1_{n x n} V)[j, i] = sum_k V[k, i], any j
-        led.vec(n * n)
-        led.touch(2 * n)
+        self.colsum = led.sum(self.V, axis=0)  # (1_{n x n} V)[j, i] = sum_k V[k, i], any j
         # magnitude of the decoded quantities: (A V~)[j, i] <= n e^{max logit}, logit <= nnz(P)
         self.log2_magnitude = math.log2(2 * n) + min(n, self.max_nnz) * math.log2(math.e)
         self.bits_needed = math.ceil(self.log2_magnitude - math.log2(_HALF_GAP)) + GUARD_BITS
@@ -265,8 +268,7 @@ class _HMVReduction:
         self.n_tilde, self.d_tilde = Q0.shape
         factory = structure if structure is not None else _default_structure()
         with self._precision():
-            args = (_convert(Q0, kind), _convert(K0, kind), _convert(V0, kind))
-            led.touch(2 * (Q0.size + K0.size + V0.size))      # converted to the element kind
+            args = (_convert(Q0, kind, led), _convert(K0, kind, led), _convert(V0, kind, led))
             self.structure = factory(*args, a=a, normalize=self.normalize)
         led.sub("init", 1, self._structure_cost(0))
         led.sizes(n=n, n_tilde=self.n_tilde, d_tilde=self.d_tilde)
@@ -297,7 +299,8 @@ class _HMVReduction:
     def _check_class(self, P: np.ndarray, led: Ledger) -> None:
         pass
 
-    def _decode_entry(self, j: int, i: int) -> tuple[int | None, Any]:
+    def _decode_column(self, i: int) -> list[tuple[int | None, Any]]:
+        """``(bit, decided quantity)`` for every row ``j`` of column ``i``."""
         raise NotImplementedError
 
     # -- helpers
@@ -309,6 +312,10 @@ class _HMVReduction:
     def _query(self, j: int, i: int) -> Any:
         self.counts["query"] += 1
         return self.structure.query(j, i)
+
+    def _column(self, i: int) -> np.ndarray:
+        """Column ``i`` of the structure's answer, rows ``0 .. n-1``: ``n`` queries."""
+        return np.array([self._query(j, i) for j in range(self.n)], dtype=object)
 
     def _bit(self, q: Any) -> int:
         """1 if the decoded quantity is > 0, 0 if it is 0 (it is never negative)."""
@@ -343,10 +350,8 @@ class _HMVReduction:
 
     def _phase2(self, P: Any, led: Ledger) -> None:
         n = self.n
-        Pa = boolean_matrix(P, "P", n)
-        _charge_boolean(led, n)
-        nnz = int(Pa.sum())
-        led.vec(n * n)
+        Pa = boolean_matrix(P, "P", n, ledger=led)
+        nnz = int(led.sum(Pa))
         if nnz > self.max_nnz:
             raise ValueError(f"P has {nnz} non-zeros but HMV allows at most floor(n^tau) = "
                              f"{self.max_nnz} (n={self.n}, tau={self.tau})")
@@ -359,7 +364,7 @@ class _HMVReduction:
                 self.counts["update_k"] += 1
         led.sub("update_k", len(updates), self._structure_cost(start))
         led.sizes(n=n, n_tilde=self.n_tilde, d_tilde=self.d_tilde, nnz=nnz)
-        self.P = Pa
+        self.P, self.nnz = Pa, nnz
 
     def phase3(self, i: Any) -> HMVResult:
         """Phase 3: decode the column ``(M P V)[:, i]`` from ``n`` (or ``2n``) queries."""
@@ -370,23 +375,19 @@ class _HMVReduction:
         led.begin("phase3")
         before = dict(self.counts)
         start = self._structure_calls()
-        bits, decoded = [], []
         try:
             with self._precision():
-                for j in range(self.n):
-                    bit, q = self._decode_entry(j, i)
-                    bits.append(bit)
-                    decoded.append(q)
+                bits, decoded = zip(*self._decode_column(i))
         except BaseException:
             led.abort()
             raise
         led.sub("query", self.counts["query"] - before["query"], self._structure_cost(start))
         led.touch(2 * self.n)                                 # the column and the quantities
-        led.sizes(n=self.n, n_tilde=self.n_tilde, d_tilde=self.d_tilde, nnz=int(self.P.sum()))
+        led.sizes(n=self.n, n_tilde=self.n_tilde, d_tilde=self.d_tilde, nnz=self.nnz)
         led.end(self._space())
         return HMVResult(
             lemma=self.lemma, variant=getattr(self, "variant", "corrected"), index=i,
-            column=tuple(bits), n=self.n, tau=str(self.tau), nnz_P=int(self.P.sum()),
+            column=tuple(bits), n=self.n, tau=str(self.tau), nnz_P=self.nnz,
             max_nnz=self.max_nnz, n_tilde=self.n_tilde, d_tilde=self.d_tilde,
             updates_k=self.counts["update_k"], updates_v=self.counts["update_v"],
             updates_q=self.counts["update_q"], queries=self.counts["query"] - before["query"],
@@ -412,20 +413,16 @@ class OAMVReduction(_HMVReduction):
 
     def _initial(self, led: Ledger) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         n = self.n
-        led.touch(5 * n * n)                    # two copies (read + write), one zero matrix
-        return self.M.copy(), np.zeros((n, n), dtype=np.int64), self.V.copy()
+        return led.copy(self.M), np.zeros((n, n), dtype=np.int64), led.copy(self.V)
 
     def _hint_updates(self, P: np.ndarray, led: Ledger) -> list[tuple[int, int]]:
         # K~^T = P, i.e. K~[k, l] = P[l, k]: then (Q~ K~^T)[j, k] = (M P)[j, k]
-        out = [(int(k), int(l)) for l, k in zip(*np.nonzero(P))]
-        led.vec(P.size)                         # the non-zero scan
-        led.touch(4 * len(out))                 # index arrays, then the (key, column) pairs
-        return out
+        return _pairs(led, *led.nonzero(P))
 
-    def _decode_entry(self, j: int, i: int) -> tuple[int | None, Any]:
-        q = self._query(j, i) - self.colsum[i]  # ((exp(M P) - 1_{n x n}) V)[j, i]
-        self.ledger.charge(1, 0, 3)
-        return self._bit(q), q
+    def _decode_column(self, i: int) -> list[tuple[int | None, Any]]:
+        # ((exp(M P) - 1_{n x n}) V)[j, i] = (exp(M P) V)[j, i] - sum_k V[k, i]
+        q = self.ledger.offset(self._column(i), -int(self.colsum[i]))
+        return [(self._bit(x), x) for x in q]
 
 
 def oamv_hmv(M: Any, V: Any, P: Any, i: Any, **kwargs: Any) -> HMVResult:
@@ -455,23 +452,20 @@ class ODAMVReduction(_HMVReduction):
         n = self.n
         rows = 2 * n + (1 if self.variant == "general" else 0)
         Q = np.zeros((rows, 2 * n), dtype=np.int64)
-        Q[:n, :n] = self.M
-        Q[:n, n:] = 1 - self.M  # M bar, so that every row of [M, M bar] has n ones
+        led.assign(Q, (slice(0, n), slice(0, n)), self.M)
+        # M bar, so that every row of [M, M bar] has n ones
+        led.assign(Q, (slice(0, n), slice(n, 2 * n)), led.subtract_from(1, self.M))
         K = np.zeros((rows, 2 * n), dtype=np.int64)
         V = np.zeros((rows, 2 * n), dtype=np.int64)
-        V[:n, :n] = self.V
+        led.assign(V, (slice(0, n), slice(0, n)), self.V)
         if self.variant == "general":
             V[2 * n, n] = 1  # zero key row 2n has logit 0 for every query: A[j, 2n] = 1
-        led.touch(3 * rows * 2 * n + 6 * n * n)  # three zero matrices; M, 1 - M, V copied in
-        led.vec(n * n)                           # 1 - M
         return Q, K, V
 
     def _check_class(self, P: np.ndarray, led: Ledger) -> None:
         if self.variant == "corrected":
-            cols = P.sum(axis=0)
-            led.vec(P.size)
-            led.vec(2 * self.n)
-            if (cols > 1).any():
+            cols = led.sum(P, axis=0)
+            if led.max(cols) > 1:
                 k = int(np.argmax(cols > 1))
                 raise ValueError(
                     f"P has {int(cols[k])} non-zeros in column {k}: the construction of DA Lemma 5.9 "
@@ -481,17 +475,13 @@ class ODAMVReduction(_HMVReduction):
     def _hint_updates(self, P: np.ndarray, led: Ledger) -> list[tuple[int, int]]:
         n = self.n
         big = np.zeros((2 * n, 2 * n), dtype=np.int64)
-        big[:n, :n] = P
-        big[n:, n:] = P
-        out = [(int(k), int(l)) for l, k in zip(*np.nonzero(big))]
-        led.touch(big.size + 4 * n * n)         # diag(P, P) written
-        led.vec(big.size)                       # the non-zero scan
-        led.touch(4 * len(out))
-        return out
+        led.assign(big, (slice(0, n), slice(0, n)), P)
+        led.assign(big, (slice(n, 2 * n), slice(n, 2 * n)), P)
+        return _pairs(led, *led.nonzero(big))
 
-    def _D(self, j: int) -> Any:
-        """The diagonal entry D~[j] (j < n) the decoding uses."""
-        n, s = self.n, int(self.P.sum())
+    def _D(self) -> Any:
+        """The diagonal entry D~[j] (any j < n) the decoding uses."""
+        n, s = self.n, self.nnz
         E = self._e()
         if self.variant in ("printed", "printed-D"):
             ntau = self._ntau()
@@ -513,31 +503,30 @@ class ODAMVReduction(_HMVReduction):
             return mpmath.power(self.n, mpmath.mpf(p) / q)
         return float(self.n) ** (p / q)
 
-    def _decode_entry(self, j: int, i: int) -> tuple[int | None, Any]:
+    def _decode_column(self, i: int) -> list[tuple[int | None, Any]]:
         led = self.ledger
-        value = self._query(j, i)  # (D~^{-1} exp(Q~ K~^T) V~)[j, i]
+        value = self._column(i)  # (D~^{-1} exp(Q~ K~^T) V~)[j, i]
+        colsum = int(self.colsum[i])
         if self.variant == "general":
-            inv_d = self._query(j, self.n)  # (D~^{-1} A V~)[j, n] = A[j, 2n] / D~[j] = 1 / D~[j]
-            q = value - self.colsum[i] * inv_d
-            led.charge(2, 0, 5)
+            inv_d = self._column(self.n)  # (D~^{-1} A V~)[j, n] = A[j, 2n] / D~[j] = 1 / D~[j]
+            q = led.subtract(value, led.scale(inv_d, colsum))
             if self.kind != "sympy":
-                q = q / inv_d
-                led.charge(1, 0, 3)
-            return self._bit(q), q
-        D = self._D(j)
-        # D~[j]: 2n + s (e - 1) (3 operations) or n^tau (e + 1) (2 operations and the power)
-        led.charge(3, 0, 6)
+                q = led.divide(q, inv_d)
+            return [(self._bit(x), x) for x in q]
+        D = self._D()                # D~[j], the same for every j < n
         if self.variant in ("printed", "printed-sub"):
             # printed: (D~^{-1} exp(..) V~)[j, i] - (D~^{-1} V~)[j, i]
-            q = value - int(self.V[j, i]) / D
+            q = led.subtract(value, led.scale(self.V[:, i].astype(object), 1 / D))
         else:
-            q = value * D - self.colsum[i]
-        led.charge(2, 0, 5)
+            q = led.offset(led.scale(value, D), -colsum)
         if self.variant.startswith("printed"):
-            led.sub("sign")
-            s = exactsign.sign(q)  # the printed rule: > 0 -> 1, = 0 -> 0, nothing for < 0
-            return (None if s < 0 else s), q
-        return self._bit(q), q
+            out = []
+            for x in q:
+                led.sub("sign")
+                s = exactsign.sign(x)  # the printed rule: > 0 -> 1, = 0 -> 0, nothing for < 0
+                out.append(((None if s < 0 else s), x))
+            return out
+        return [(self._bit(x), x) for x in q]
 
 
 def odamv_hmv(M: Any, V: Any, P: Any, i: Any, **kwargs: Any) -> HMVResult:
