@@ -152,7 +152,10 @@ def test_rejected_calls_record_nothing_and_off_records_nothing():
     S.query(0, 0)
     assert S.ledger.last().mul_adds == 0                  # nothing left over from the refusals
     off = make(ledger=False)
-    off.update_k(0, 0, 0.1); off.update_v(0, 0, 0.1); off.query(0, 0); off.recompute()
+    off.update_k(0, 0, 0.1)
+    off.update_v(0, 0, 0.1)
+    off.query(0, 0)
+    off.recompute()
     assert off.ledger.calls == []
 
 
@@ -161,7 +164,9 @@ def test_rejected_calls_record_nothing_and_off_records_nothing():
 def test_every_structure_has_a_ledger(factory):
     rng = np.random.default_rng(1)
     S = factory(*rng.normal(size=(3, 8, 2)), a=0.5)
-    S.update_k(0, 0, 0.1); S.update_v(1, 1, 0.2); S.query(2, 0)
+    S.update_k(0, 0, 0.1)
+    S.update_v(1, 1, 0.2)
+    S.query(2, 0)
     ops = [c.op for c in S.ledger.calls]
     assert ops[0] == "init" and {"update_k", "update_v", "query"} <= set(ops)
     # Init and a key update touch arrays; a query or a value update of a baseline may be O(1)
@@ -324,7 +329,11 @@ def test_in_place_helpers_write_into_their_target():
 
 def test_count_only_methods_count_inside_a_call_only():
     led = Ledger()
-    led.gemm(2, 3, 4); led.vec(5, 2); led.charge(7, 1, 9); led.touch(11); led.exp(6)
+    led.gemm(2, 3, 4)
+    led.vec(5, 2)
+    led.charge(7, 1, 9)
+    led.touch(11)
+    led.exp(6)
     led.record("outside", (0, 0), 0)
     assert counts(led) == (0, 0, 0)                      # no call was open: nothing counted
     led.begin("inside")

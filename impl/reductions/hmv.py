@@ -21,8 +21,9 @@ non-zeros; phase 3 an index ``i``, and the answer is the Boolean column ``(M P V
     ``e_n``, so that ``query(j, n) = 1 / D~[j]`` for any ``P``; ``2n`` queries.
   - ``"printed"``: the printed decoding, ``D~[j] = n^tau (e + 1)`` and subtracting
     ``(D~^{-1} V~)[j, i]``; ``"printed-D"``: printed ``D~`` with the corrected subtracted term;
-    ``"printed-sub"``: the corrected ``D~`` with the printed subtracted term.  They are kept for the erratum records; an entry whose printed rule does not apply (a
-    negative difference) is ``None``.
+    ``"printed-sub"``: the corrected ``D~`` with the printed subtracted term.  They are kept for
+    the erratum records; an entry whose printed rule does not apply (a negative difference) is
+    ``None``.
 
 Element kinds: ``"sympy"`` (exact; ``>0``/``=0`` decided by :mod:`impl.reductions.exactsign`),
 ``"mpmath"`` (precision chosen from ``n``) and ``"float64"`` (refused when 53 bits are not
@@ -47,9 +48,7 @@ d_tilde, nnz) and the reduction's own arithmetic (validation, construction, deco
 from __future__ import annotations
 
 import math
-import numbers
 from dataclasses import dataclass, field, fields
-from fractions import Fraction
 from typing import Any, Callable
 
 import mpmath
@@ -59,6 +58,12 @@ import sympy
 from impl.elements import as_index
 from impl.ledger import Ledger
 from impl.reductions import exactsign
+from impl.reductions.hmv_inputs import boolean_matrix, default_structure, max_hint_nnz, tau_fraction, to_kind
+from impl.reductions.hmv_quantities import oamv_quantities, odamv_quantities
+
+__all__ = ["KINDS", "ODAMV_VARIANTS", "HMVResult", "OAMVReduction", "ODAMVReduction", "boolean_matrix",
+           "max_hint_nnz", "oamv_hmv", "oamv_quantities", "odamv_hmv", "odamv_quantities",
+           "tau_fraction"]
 
 KINDS = ("sympy", "mpmath", "float64")
 ODAMV_VARIANTS = ("corrected", "general", "printed", "printed-D", "printed-sub")
@@ -68,97 +73,10 @@ GUARD_BITS = 24
 _HALF_GAP = (math.e - 1) / 2
 
 
-# ------------------------------------------------------------------------------ validation
-def boolean_matrix(x: Any, name: str, n: int | None = None, ledger: Ledger | None = None) -> np.ndarray:
-    """A square 0/1 matrix as an int64 array; TypeError/ValueError naming ``name`` otherwise.
-    ``ledger``: counts the object copy and the test and store of each entry."""
-    if isinstance(x, (str, bytes)) or x is None:
-        raise TypeError(f"{name} must be a Boolean (0/1) matrix, got {type(x).__name__}")
-    try:
-        arr = np.array(x, dtype=object)
-    except Exception as exc:  # ragged input
-        raise TypeError(f"{name} must be a Boolean (0/1) matrix: {exc}") from None
-    if arr.ndim != 2 or arr.shape[0] != arr.shape[1] or arr.shape[0] == 0:
-        raise ValueError(f"{name} must be a non-empty square matrix, got shape {arr.shape}")
-    if n is not None and arr.shape[0] != n:
-        raise ValueError(f"{name} must be {n} x {n} like M, got shape {arr.shape}")
-    out = np.zeros(arr.shape, dtype=np.int64)
-    for idx, v in np.ndenumerate(arr):
-        if isinstance(v, (bool, np.bool_)):
-            out[idx] = int(v)
-            continue
-        if isinstance(v, sympy.Basic):
-            ok = v.is_number and v in (sympy.Integer(0), sympy.Integer(1))
-        elif isinstance(v, (numbers.Real, np.number, mpmath.mpf)):
-            ok = v == 0 or v == 1
-        else:
-            raise TypeError(f"{name}[{idx[0]}, {idx[1]}] must be 0 or 1, got {type(v).__name__}")
-        if not ok:
-            raise ValueError(f"{name} must be Boolean (0/1); {name}[{idx[0]}, {idx[1]}] = {v!r}")
-        out[idx] = int(v == 1)
-    if ledger is not None:
-        ledger.touch(2 * arr.size)                  # the object copy
-        ledger.vec(arr.size)                        # a test and a store per entry
-    return out
-
-
-def tau_fraction(tau: Any) -> Fraction:
-    """``tau`` in (0, 1] as a fraction (the simplest within 1e-15 of a float: 0.1 -> 1/10)."""
-    if isinstance(tau, (bool, np.bool_)) or not isinstance(tau, (numbers.Real, Fraction)):
-        raise TypeError(f"tau must be a real number in (0, 1], got {type(tau).__name__}")
-    if isinstance(tau, (Fraction, numbers.Rational)):
-        frac = Fraction(tau)
-    else:
-        value = float(tau)
-        if not math.isfinite(value):
-            raise ValueError(f"tau must lie in (0, 1], got {tau!r}")
-        frac = Fraction(value).limit_denominator(10**6)
-        if abs(float(frac) - value) > 1e-15:
-            frac = Fraction(value)
-    if not 0 < frac <= 1:
-        raise ValueError(f"tau must lie in (0, 1] (DA Definition 5.2), got {tau!r}")
-    return frac
-
-
-def max_hint_nnz(n: int, tau: Any) -> int:
-    """``floor(n^tau)``, exactly: the most non-zeros a phase-2 hint may have (Definition 5.2)."""
-    frac = tau_fraction(tau)
-    if n < 1:
-        raise ValueError(f"n must be positive, got {n}")
-    p, q = frac.numerator, frac.denominator
-    with mpmath.workdps(80):
-        x = mpmath.power(n, mpmath.mpf(p) / q)
-        m = int(mpmath.nint(x))
-        near = abs(x - m) < mpmath.mpf(10) ** -60
-        floor = int(mpmath.floor(x))
-    if near and q <= 1024:
-        return m if m**q <= n**p else m - 1
-    return floor
-
-
-def _convert(A: np.ndarray, kind: str, ledger: Ledger | None = None) -> np.ndarray:
-    """``A`` in the element kind (``ledger``: every entry read and written)."""
-    if ledger is not None:
-        ledger.touch(2 * A.size)
-    if kind == "float64":
-        return A.astype(np.float64)
-    conv = sympy.Integer if kind == "sympy" else mpmath.mpf
-    out = np.empty(A.shape, dtype=object)
-    for idx, v in np.ndenumerate(A):
-        out[idx] = conv(int(v))
-    return out
-
-
 def _pairs(led: Ledger, rows: np.ndarray, cols: np.ndarray) -> list[tuple[int, int]]:
     """The (key row, column) entries of K~ to set: entry (l, k) of a hint becomes (k, l)."""
     led.touch(4 * rows.size)                # two indices read and two written a pair
-    return [(int(k), int(l)) for l, k in zip(rows, cols)]
-
-
-def _default_structure() -> Callable[..., Any]:
-    from impl.dynamic import DynamicAttention
-
-    return DynamicAttention
+    return [(int(k), int(row)) for row, k in zip(rows, cols)]
 
 
 # ------------------------------------------------------------------------------ results
@@ -266,9 +184,9 @@ class _HMVReduction:
         self.P: np.ndarray | None = None
         Q0, K0, V0 = self._initial(led)
         self.n_tilde, self.d_tilde = Q0.shape
-        factory = structure if structure is not None else _default_structure()
+        factory = structure if structure is not None else default_structure()
         with self._precision():
-            args = (_convert(Q0, kind, led), _convert(K0, kind, led), _convert(V0, kind, led))
+            args = (to_kind(Q0, kind, led), to_kind(K0, kind, led), to_kind(V0, kind, led))
             self.structure = factory(*args, a=a, normalize=self.normalize)
         led.sub("init", 1, self._structure_cost(0))
         led.sizes(n=n, n_tilde=self.n_tilde, d_tilde=self.d_tilde)
@@ -534,59 +452,3 @@ def odamv_hmv(M: Any, V: Any, P: Any, i: Any, **kwargs: Any) -> HMVResult:
     red = ODAMVReduction(M, V, **kwargs)
     red.phase2(P)
     return red.phase3(i)
-
-
-# ------------------------------------------------------------------------------ diagnostics
-def odamv_quantities(M: Any, V: Any, P: Any, *, structure: Callable[..., Any] | None = None
-                     ) -> dict[str, Any]:
-    """The quantities of Claims 5.10/5.11 and of the D~ statement, exactly, through the structure.
-
-    Builds the ODAMV instance of Lemma 5.9 for any Boolean ``P`` (no class or sparsity check),
-    with a ones column appended to ``V~`` at column ``n`` (free in the construction), runs the
-    unnormalized structure and reads ``E = exp(Q~ K~^T) V~`` (columns ``< n``) and
-    ``D~ = exp(Q~ K~^T) 1`` (column ``n``).  Returns sympy matrices ``AV`` (2n x n), ``D``
-    (length 2n) and ``X = D~^{-1} (exp(Q~ K~^T) - 1) V~`` restricted to the first ``n`` columns.
-    """
-    Mb = boolean_matrix(M, "M")
-    n = Mb.shape[0]
-    Vb = boolean_matrix(V, "V", n)
-    Pb = boolean_matrix(P, "P", n)
-    Q = np.zeros((2 * n, 2 * n), dtype=np.int64)
-    Q[:n, :n] = Mb
-    Q[:n, n:] = 1 - Mb
-    Vt = np.zeros((2 * n, 2 * n), dtype=np.int64)
-    Vt[:n, :n] = Vb
-    Vt[:, n] = 1
-    factory = structure if structure is not None else _default_structure()
-    st = factory(_convert(Q, "sympy"), _convert(np.zeros_like(Q), "sympy"), _convert(Vt, "sympy"),
-                 normalize=False)
-    big = np.zeros((2 * n, 2 * n), dtype=np.int64)
-    big[:n, :n] = Pb
-    big[n:, n:] = Pb
-    updates = 0
-    for l, k in zip(*np.nonzero(big)):
-        st.update_k(int(k), int(l), 1)
-        updates += 1
-    AV = [[st.query(j, i) for i in range(n)] for j in range(2 * n)]
-    D = [st.query(j, n) for j in range(2 * n)]
-    colsum = Vb.sum(axis=0)
-    X = [[(AV[j][i] - int(colsum[i])) / D[j] for i in range(n)] for j in range(2 * n)]
-    return {"AV": AV, "D": D, "X": X, "updates_k": updates, "queries": 2 * n * (n + 1)}
-
-
-def oamv_quantities(M: Any, V: Any, P: Any, *, structure: Callable[..., Any] | None = None
-                    ) -> dict[str, Any]:
-    """``Y = (exp(Q~ K~^T) - 1_{n x n}) V~`` of Claims 5.6/5.7 for any Boolean ``P``, exactly."""
-    Mb = boolean_matrix(M, "M")
-    n = Mb.shape[0]
-    Vb = boolean_matrix(V, "V", n)
-    Pb = boolean_matrix(P, "P", n)
-    factory = structure if structure is not None else _default_structure()
-    st = factory(_convert(Mb, "sympy"), _convert(np.zeros_like(Mb), "sympy"), _convert(Vb, "sympy"),
-                 normalize=False)
-    for l, k in zip(*np.nonzero(Pb)):
-        st.update_k(int(k), int(l), 1)
-    out = st.output()
-    colsum = Vb.sum(axis=0)
-    Y = [[out[j, i] - int(colsum[i]) for i in range(n)] for j in range(n)]
-    return {"AV": [[out[j, i] for i in range(n)] for j in range(n)], "Y": Y}
