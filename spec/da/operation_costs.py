@@ -8,10 +8,10 @@ paper's T_mat(a, b, c) is a b c here.
 
 Per call (DynamicAttention), multiply-adds:
 
-    init        <= 2 n^2 d + 3 n^2                     exps  = n^2       (Lemma 4.3: T_mat(n,d,n))
+    init        <= 2 n^2 d + 6 n^2                     exps  = n^2       (Lemma 4.3: T_mat(n,d,n))
     update_k    <= 12 n + S + R                         exps <= n + ...   (Lemma 4.4)
     update_v    <= 3 cv + 1 + R                                           (Lemma 4.5)
-    update_q    <= 2 n d + 3 n                          exps  = n         (not in the paper)
+    update_q    <= 2 n d + 6 n                          exps  = n         (not in the paper)
     query       <= ck + 2 cv + 3                        exps  = 0         (Lemma 4.7: O(n^a))
     recompute   <= n (ck + cv) d + n d + cv                               (Lemma 4.9: T_mat(n,n^a,d))
 
@@ -20,7 +20,7 @@ call triggers (<= n (2T - 1) d + n d + T).  Amortized over any sequence: a trigg
 follows T updates of one kind, so the updates of a sequence cost at most
 
     sum over key updates (12 n + 2 n d + 1) + sum over value updates (3 T + 2 n d + 1)
-      + sum over query updates (2 n d + 3 n) + sum of S,
+      + sum over query updates (2 n d + 6 n) + sum of S,
 
 i.e. O(n d) per update = T_mat(n, n^a, d) / n^a (Lemmas 4.4, 4.5 Part 2).  Space:
 2 n^2 + 4 n d + n T + T d + 3 n + 3 T words = O(n^2) (Theorem 4.1).
@@ -52,7 +52,7 @@ def per_call_bound(c: CallCost, n: int, d: int, T: int) -> tuple[int, int]:
     S = stabilisation(c, n, d, T)
     S_exp = c.rows_rescaled + c.rows_refreshed * n
     if c.op == "init":
-        return 2 * n * n * d + 3 * n * n, n * n
+        return 2 * n * n * d + 6 * n * n, n * n
     if c.op == "update_k":
         R = recompute_cost(n, d, ck + 1, cv) if c.recomputes else 0
         return 12 * n + S + R, n + S_exp
@@ -60,7 +60,7 @@ def per_call_bound(c: CallCost, n: int, d: int, T: int) -> tuple[int, int]:
         R = recompute_cost(n, d, ck, cv + 1) if c.recomputes else 0
         return 3 * cv + 1 + R, 0
     if c.op == "update_q":
-        return 2 * n * d + 3 * n, n
+        return 2 * n * d + 6 * n, n
     if c.op == "query":
         return ck + 2 * cv + 3, 0
     if c.op == "recompute":
@@ -75,7 +75,7 @@ def amortized_bound(calls: list[CallCost], n: int, d: int, T: int) -> int:
     for c in calls:
         S = stabilisation(c, n, d, T)
         total += S + {"update_k": 12 * n + 2 * n * d + 1, "update_v": 3 * T + 2 * n * d + 1,
-                      "update_q": 2 * n * d + 3 * n}[c.op]
+                      "update_q": 2 * n * d + 6 * n}[c.op]
     return total
 
 
@@ -128,13 +128,13 @@ def bounds_hold(example: tuple[int, int, float, int, list]) -> None:
 register(Lemma(
     id="DA-4.9", paper="DA",
     title="Lemmas 4.3, 4.4, 4.5, 4.7, 4.9 and Theorem 4.1's space, with explicit constants",
-    statement="For DynamicAttention, counted by impl.ledger (naive products): Init <= 2n^2 d + 3n^2 "
+    statement="For DynamicAttention, counted by impl.ledger (naive products): Init <= 2n^2 d + 6n^2 "
               "multiply-adds and n^2 exponentials (Lemma 4.3); update_k <= 12n + S + R (Lemma 4.4); "
-              "update_v <= 3cv + 1 + R (Lemma 4.5); update_q <= 2nd + 3n; query <= ck + 2cv + 3 "
+              "update_v <= 3cv + 1 + R (Lemma 4.5); update_q <= 2nd + 6n; query <= ck + 2cv + 3 "
               "(Lemma 4.7: O(n^a)); recompute <= n(ck + cv)d + nd + cv (Lemma 4.9: T_mat(n, n^a, d)); "
               "space <= 2n^2 + 4nd + nT + Td + 3n + 3T (Theorem 4.1: O(n^2)); and over any sequence the "
               "updates cost at most (12n + 2nd + 1) per key update, (3T + 2nd + 1) per value update, "
-              "(2nd + 3n) per query update, plus S (Lemmas 4.4, 4.5 Part 2: T_mat(n, n^a, d)/n^a). "
+              "(2nd + 6n) per query update, plus S (Lemmas 4.4, 4.5 Part 2: T_mat(n, n^a, d)/n^a). "
               "R is the recompute an update triggers, S the float64 stabilisation work "
               "(r_s (n + d + T + 3) + r_f (2nd + 3n) for r_s rows rescaled and r_f re-evaluated).",
     source=Source("000", "section 4", "Lemmas 4.3-4.9, Theorem 4.1"),
