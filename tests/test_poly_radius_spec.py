@@ -76,3 +76,19 @@ def test_encode_decode_round_trip():
     ex = _example(2)
     back = logit_radius.decode(logit_radius.encode(ex))
     assert all(np.array_equal(back[k], ex[k]) for k in ("Q", "K", "V")) and back["eps"] == ex["eps"]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_theorem37_bound_on_the_timed_configuration(seed):
+    """spec AS-3.7's predicate on the configuration benchmarks/poly_vs_exact.py times: d = e = 8,
+    entries uniform in [-1, 1], eps = 1e-6, so the norm radius gives degree 6 and the fold t = 1;
+    n = m = 24 keeps the exact reference cheap."""
+    from impl.poly import poly_attention_report
+    from spec.as_.algorithm_one import check_theorem37
+
+    rng = np.random.default_rng([seed, 8])
+    ex = {"Q": rng.uniform(-1, 1, (24, 8)), "K": rng.uniform(-1, 1, (24, 8)), "V": rng.uniform(-1, 1, (24, 8)),
+          "B": 1.0, "eps": 1e-6}
+    check_theorem37(ex)
+    rep = poly_attention_report(ex["Q"], ex["K"], ex["V"], eps=1e-6, B=1.0)
+    assert (rep.poly.degree, rep.rank, rep.ledger.last().sizes["fold"]) == (6, 3003, 1)
