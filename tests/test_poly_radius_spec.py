@@ -92,3 +92,17 @@ def test_theorem37_bound_on_the_timed_configuration(seed):
     check_theorem37(ex)
     rep = poly_attention_report(ex["Q"], ex["K"], ex["V"], eps=1e-6, B=1.0)
     assert (rep.poly.degree, rep.rank, rep.ledger.last().sizes["fold"]) == (6, 3003, 1)
+
+
+def test_sqrt_up_is_exact_and_fast_where_float_underflows():
+    """sqrt of a q below the smallest float (float(q) == 0) and of small integers: the smallest
+    float whose square is >= q, found without stepping through subnormals one by one."""
+    import math
+    from fractions import Fraction
+
+    from impl.poly.radius import _sqrt_up
+
+    for q in (Fraction(1, 10**400), Fraction(2), Fraction(1, 3) ** 101, Fraction(10**300)):
+        f = _sqrt_up(q)
+        assert Fraction(f) ** 2 >= q > Fraction(math.nextafter(f, 0.0)) ** 2
+    assert _sqrt_up(Fraction(0)) == 0.0

@@ -70,10 +70,24 @@ def max_sq_norm_up(X: np.ndarray) -> float:
 
 
 def _sqrt_up(q: Fraction) -> float:
-    """The smallest float ``f`` found with ``f^2 >= q`` exactly (q >= 0)."""
-    f = math.sqrt(float(q))
-    while Fraction(f) ** 2 < q:
-        f = math.nextafter(f, math.inf)
+    """A float ``f`` with ``f^2 >= q`` exactly (q >= 0), at most a few ulps above sqrt(q).
+
+    ``float(q)`` underflows to 0 below about 1e-324 while sqrt(q) is still a normal float, so the
+    start comes from an integer square root of the exact fraction, rounded up; stepping up from
+    there takes at most a couple of ulps."""
+    if q <= 0:
+        return 0.0
+    # sqrt(q) = sqrt(num den 4^k) / (den 2^k); k gives the integer root 60+ significant bits
+    num, den = q.numerator, q.denominator
+    k = max(0, (130 - (num * den).bit_length()) // 2)
+    scaled = num * den << (2 * k)
+    root = math.isqrt(scaled)
+    if root * root < scaled:
+        root += 1
+    f = _float_up(Fraction(root, den << k))  # >= sqrt(q)
+    lower = math.nextafter(f, 0.0)
+    while lower > 0 and Fraction(lower) ** 2 >= q:   # come down to the smallest such float
+        f, lower = lower, math.nextafter(lower, 0.0)
     return f
 
 
