@@ -37,6 +37,16 @@ def test_norm_radius_is_a_rigorous_upper_bound(seed):
         assert R <= math.sqrt(float(_exact_max_logit_sq(Q, K, scale))) * (1 + 1e-14)
 
 
+@pytest.mark.parametrize("mag", [1e-100, 1e-120, 1e-150])
+def test_norm_radius_when_its_square_underflows(mag):
+    """s^2 Mq Mk below the smallest float while the radius itself is a normal float: the square
+    root must not start from float(q) = 0 and climb by ulps (that loop never ended)."""
+    Q, K = np.full((3, 4), mag), np.full((2, 4), -mag)
+    R = norm_radius(Q, K, 0.25)
+    assert Fraction(R) ** 2 >= _exact_max_logit_sq(Q, K, 0.25)
+    assert R <= 0.25 * 4 * mag * mag * (1 + 1e-12)
+
+
 def test_norm_radius_at_most_entry_radius_and_gaussian_saving():
     rng = np.random.default_rng(1)
     Q, K = rng.standard_normal((4096, 16)), rng.standard_normal((4096, 16))
