@@ -6,7 +6,8 @@ has m = n and e = d), degree g, ``r = C(d + g, g)`` feature columns (the paper's
 ``r_p = C(2(g + d), 2g)`` is larger, AS-3.2), ``N = max(n, m)``, ``g' = max(g, 1)`` and ``kb``
 row blocks of K (``kb <= m``).  What the ledger records (``impl.poly.poly_attention``):
 
-    validate  = 3 (n + m) d + m e                         copies, checks, max |Q|, max |K|
+    validate  = 4 (n + m) d + m e                         copies, checks, max |Q|, max |K|,
+                                                          the rows' squared norms (radius)
     features  = (r - 1)(n + m) + r + g + 1                monomials of Q and K, column weights
     D         = r m + r kb + r + n r + 2 n                w~ = U1 (U2^T 1), checks (lines 7-8)
     products  = r m e + r e kb + r e + n r e + 3 m e + 3 n e   U2^T V, U1 (U2^T V), / w~ (9-11)
@@ -19,7 +20,7 @@ construction ``(r - 1)(n + m) + n r + r + g + 1``.  The statements bound these b
     Lemma 3.4   features       <= (n + m) r + r + g + 1   <= 4 N r
     lines 7-8   D              <= (n + 2m + 1) r + 2n     <= 6 N r
     lines 9-11  products       <= (n + 2m + 1) r e + 3 (n + m) e  <= 4 N r e + 6 N e
-    Thm 3.7     total          <= 4 N r e + 10 N r + 6 N d + 7 N e <= 17 (T_mat(N, r, max(d, e)) + N r g')
+    Thm 3.7     total          <= 4 N r e + 10 N r + 8 N d + 7 N e <= 19 (T_mat(N, r, max(d, e)) + N r g')
     space (not in the paper)   <= N r + r (1 + e) + 2 N d + N (4 e + 3)
 
 (each step of a chain follows from r >= g + 1 >= 1, n + m >= 2, kb <= m and N >= n, m).
@@ -44,7 +45,7 @@ from spec.registry import Counterexample
 def exact_counts(n: int, m: int, d: int, e: int, g: int, kb: int) -> dict[str, int]:
     """The multiply-adds of each part of poly_attention, as derived from Algorithm 1's shapes."""
     r = rank(d, g)
-    return {"validate": 3 * (n + m) * d + m * e,
+    return {"validate": 4 * (n + m) * d + m * e,
             "features": (r - 1) * (n + m) + r + g + 1,
             "D": r * m + r * kb + r + n * r + 2 * n,
             "products": r * m * e + r * e * kb + r * e + n * r * e + 3 * m * e + 3 * n * e}
@@ -60,10 +61,10 @@ def bounds(n: int, m: int, d: int, e: int, g: int) -> dict[str, tuple[str, int]]
         "D (line 7: 6 N r)": ("6 N r", 6 * N * r),
         "products": ("(n + 2m + 1) r e + 3 (n + m) e", (n + 2 * m + 1) * r * e + 3 * (n + m) * e),
         "products (lines 9-11)": ("4 N r e + 6 N e", 4 * N * r * e + 6 * N * e),
-        "total": ("4 N r e + 10 N r + 6 N d + 7 N e", 4 * N * r * e + 10 * N * r + 6 * N * d + 7 * N * e),
-        "total (Theorem 3.7)": ("17 (T_mat(N, r, max(d, e)) + N r g')", 17 * (N * r * max(d, e) + N * r * g1)),
-        "total (Theorem 3.7, paper's r)": ("17 (T_mat(N, r_p, max(d, e)) + N r_p g')",
-                                            17 * (N * rp * max(d, e) + N * rp * g1)),
+        "total": ("4 N r e + 10 N r + 8 N d + 7 N e", 4 * N * r * e + 10 * N * r + 8 * N * d + 7 * N * e),
+        "total (Theorem 3.7)": ("19 (T_mat(N, r, max(d, e)) + N r g')", 19 * (N * r * max(d, e) + N * r * g1)),
+        "total (Theorem 3.7, paper's r)": ("19 (T_mat(N, r_p, max(d, e)) + N r_p g')",
+                                            19 * (N * rp * max(d, e) + N * rp * g1)),
     }
 
 
