@@ -15,7 +15,8 @@ from proofs_checks.report import strip_timing, write_report
 from proofs_checks.runner import TIMING_FIELDS, run_all
 from proofs_checks.volatile import ROOT, merge, split
 
-IDS = ["DA-2.1", "DA-E7", "DA-4.6/v1"]
+#: cheap statements: a proof, a sympy erratum, a state-machine erratum
+IDS = ["DA-2.1", "AS-3.2/literal", "DA-4.1/v1"]
 CLI = [sys.executable, "-m", "proofs_checks"]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 
@@ -119,7 +120,7 @@ def test_two_runs_write_the_same_committed_files(tmp_path):
 
 
 def test_partial_run_writes_to_scratch_and_never_over_a_complete_report(tmp_path):
-    run = cli("run", "--only", "DA-E7", cwd=tmp_path)
+    run = cli("run", "--only", "AS-3.2/literal", cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     assert (tmp_path / "build" / "report" / "partial" / "report.json").exists()
     # in a checkout, the default scratch directory is ignored by git: git status stays clean
@@ -130,32 +131,32 @@ def test_partial_run_writes_to_scratch_and_never_over_a_complete_report(tmp_path
     complete.mkdir()
     text = json.dumps({"meta": {"complete": True, "only": None}, "lemmas": []})
     (complete / "report.json").write_text(text)
-    refused = cli("run", "--only", "DA-E7", "--out", str(complete))
+    refused = cli("run", "--only", "AS-3.2/literal", "--out", str(complete))
     assert refused.returncode == 2 and "complete report" in refused.stderr
     assert (complete / "report.json").read_text() == text and not (complete / "report.html").exists()
 
 
 def test_progress_is_one_line_per_statement_in_a_log(tmp_path):
-    run = cli("run", "--only", "DA-E7", "DA-2.1", "--out", str(tmp_path / "r"))
+    run = cli("run", "--only", "AS-3.2/literal", "DA-2.1", "--out", str(tmp_path / "r"))
     assert run.returncode == 0, run.stderr
     lines = [line for line in run.stdout.splitlines() if line.startswith("[")]
     assert len(lines) == 2
-    assert lines[0].startswith("[1/2] DA-E7: erratum-confirmed (as expected) ") and lines[0].endswith(" s")
+    assert lines[0].startswith("[1/2] AS-3.2/literal: erratum-confirmed (as expected) ") and lines[0].endswith(" s")
 
 
 def test_cli_list_filters_and_json(tmp_path):
     out = tmp_path / "r"
-    assert cli("run", "--only", "DA-E7", "DA-2.1", "--out", str(out)).returncode == 0
+    assert cli("run", "--only", "AS-3.2/literal", "DA-2.1", "--out", str(out)).returncode == 0
     report = str(out / "report.json")
-    listed = cli("list", "--report", report, "--json", "--expect", "erratum", "--paper", "DA")
+    listed = cli("list", "--report", report, "--json", "--expect", "erratum", "--paper", "AS")
     assert listed.returncode == 0, listed.stderr
     rows = json.loads(listed.stdout)
-    assert rows and all(r["expect"] == "erratum" and r["paper"] == "DA" for r in rows)
-    assert {r["id"]: r["status"] for r in rows}["DA-E7"] == "erratum-confirmed"
+    assert rows and all(r["expect"] == "erratum" and r["paper"] == "AS" for r in rows)
+    assert {r["id"]: r["status"] for r in rows}["AS-3.2/literal"] == "erratum-confirmed"
     only = json.loads(cli("list", "--report", report, "--json", "--status", "erratum-confirmed").stdout)
-    assert [r["id"] for r in only] == ["DA-E7"]
-    table = cli("list", "--report", report, "--paper", "AS")
-    assert table.returncode == 0 and "AS-3.2" in table.stdout and "DA-E7" not in table.stdout
+    assert [r["id"] for r in only] == ["AS-3.2/literal"]
+    table = cli("list", "--report", report, "--paper", "DA")
+    assert table.returncode == 0 and "DA-2.1" in table.stdout and "AS-3.2" not in table.stdout
     assert len(table.stdout.splitlines()) < 100
     missing = cli("list", "--report", str(tmp_path / "nothing.json"))
     assert missing.returncode == 2 and "no report found" in missing.stderr
@@ -163,25 +164,28 @@ def test_cli_list_filters_and_json(tmp_path):
 
 def test_cli_show_prints_counterexample_exports_and_reproduces(tmp_path):
     out = tmp_path / "r"
-    assert cli("run", "--only", "DA-E7", "--out", str(out)).returncode == 0
+    assert cli("run", "--only", "DA-4.1/v1", "--out", str(out)).returncode == 0
     report = str(out / "report.json")
-    show = cli("show", "DA-E7", "--report", report, "--export", str(tmp_path / "e7.py"))
+    show = cli("show", "DA-4.1/v1", "--report", report, "--export", str(tmp_path / "v1.py"))
     assert show.returncode == 0, show.stderr
     assert "counterexample of" in show.stdout and '"ops"' in show.stdout
-    program = subprocess.run([sys.executable, str(tmp_path / "e7.py")], capture_output=True, text=True,
+    program = subprocess.run([sys.executable, str(tmp_path / "v1.py")], capture_output=True, text=True,
                              cwd=tmp_path, env=ENV)
     assert program.returncode == 0, program.stdout + program.stderr
-    assert "DA-E7: erratum-confirmed (as expected)" in program.stdout
-    assert cli("show", "DA-E7", "--report", report, "--export", str(tmp_path / "e7.json")).returncode == 0
-    ops = json.loads((tmp_path / "e7.json").read_text())["ops"]
+    assert "DA-4.1/v1: erratum-confirmed (as expected)" in program.stdout
+    assert cli("show", "DA-4.1/v1", "--report", report, "--export", str(tmp_path / "v1.json")).returncode == 0
+    ops = json.loads((tmp_path / "v1.json").read_text())["ops"]
     assert ops and all(isinstance(op, list) for op in ops)
-    again = cli("show", "DA-E7", "--reproduce", "--report", report)
+    # the exported program fails on the structure as printed, like the recorded counterexample
+    replayed = cli("replay", str(tmp_path / "v1.json"), "--structure", "PaperV1Attention")
+    assert replayed.returncode == 1, replayed.stdout + replayed.stderr
+    again = cli("show", "DA-4.1/v1", "--reproduce", "--report", report)
     assert again.returncode == 0, again.stdout + again.stderr
     assert "now: erratum-confirmed (as expected)" in again.stdout
 
 
 def test_cli_show_without_a_report_says_so_and_exits_2(tmp_path):
-    show = cli("show", "DA-E7", "--report", str(tmp_path / "none" / "report.json"))
+    show = cli("show", "DA-2.1", "--report", str(tmp_path / "none" / "report.json"))
     assert show.returncode == 2
     assert "no report found" in show.stderr and "Traceback" not in show.stderr
     unknown = cli("show", "NO-SUCH-ID", "--report", str(tmp_path / "none" / "report.json"))
