@@ -7,7 +7,7 @@ expecting its recorded outcome, then the test modules ``last_tests``.  The first
 not come out as expected kills the mutant.
 
 The unmutated run (the baseline) also records which target modules each statement runs a
-function of (``sys.setprofile``); a mutant inside a function of module ``m`` is then checked only
+function of (``sys.settrace``, calls only); a mutant inside a function of module ``m`` is then checked only
 by the statements that ran ``m``.  A mutant outside every function (a constant, a class body)
 can reach any caller, and is checked by all of them.
 """
@@ -17,10 +17,11 @@ from __future__ import annotations
 import os
 import sys
 import time
-import tomllib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import tomllib
 
 if TYPE_CHECKING:
     from tools.mutation.mutants import Mutant
@@ -130,17 +131,17 @@ def _run_statement(item: Item, plan: Plan, lemmas: dict[str, Any], profile: Any)
 
 
 class _Tracer:
-    """Which of the target files had a function called (a profile hook: calls only)."""
+    """Which of the target files had a function called: a trace hook that sees each call of a
+    Python function and traces nothing inside it (returns None), so C calls cost nothing."""
 
     def __init__(self, files: dict[str, str]) -> None:
         self.files = files                     # file name -> module path (impl/x.py)
         self.seen: set[str] = set()
 
     def __call__(self, frame: Any, event: str, arg: Any) -> None:
-        if event == "call":
-            rel = self.files.get(frame.f_code.co_filename)
-            if rel is not None and frame.f_code.co_name != "<module>":
-                self.seen.add(rel)
+        rel = self.files.get(frame.f_code.co_filename)
+        if rel is not None and frame.f_code.co_name != "<module>":
+            self.seen.add(rel)
 
 
 def run_items(plan: Plan, profile_name: str, base: Path, module: str | None = None,
@@ -163,13 +164,13 @@ def run_items(plan: Plan, profile_name: str, base: Path, module: str | None = No
         start = time.perf_counter()
         tracer = _Tracer(trace) if trace is not None and item.kind == "statement" else None
         if tracer is not None:
-            sys.setprofile(tracer)
+            sys.settrace(tracer)
         try:
             killer = (_run_tests(item, base) if item.kind == "pytest"
                       else _run_statement(item, plan, lemmas, profile))
         finally:
             if tracer is not None:
-                sys.setprofile(None)
+                sys.settrace(None)
         seconds[item.name] = round(time.perf_counter() - start, 2)
         if tracer is not None:
             relevance[item.name] = sorted(tracer.seen)
