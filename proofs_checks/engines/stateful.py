@@ -4,10 +4,15 @@ Each run draws n, d, a and Q, K, V, then any interleaving of the allowed operati
 goes through ``spec.da.program.ProgramRunner``, which checks each answer against exact attention
 on the current matrices (or, for invariant "recompute", the state after each recompute).  The
 failing program that Hypothesis shrinks last is the counterexample.
+
+:class:`MachineOptions` points the same machine at a subject from outside the project (the
+conformance kit, ``proofs_checks.conformance``): the scale it is built with, the tolerance, the
+check that the caller's arrays stay unchanged, and whether its stored arrays are inspected.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -20,9 +25,10 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition,
 
 from proofs_checks.engines.base import Engine
 from proofs_checks.results import CheckResult
-from spec.profiles import Profile
-from spec.da.program import ProgramRunner, replay
+from spec.da import program as program_module
+from spec.da.program import FLOAT_TOL, replay
 from spec.da.recompute_state import check_recompute_state
+from spec.profiles import Profile
 from spec.registry import Counterexample, Stateful
 
 A_VALUES = st.one_of(st.sampled_from([0.25, 0.5, 0.75, 1.0]), st.floats(0.05, 1.0))
@@ -59,10 +65,33 @@ def _matrix(kind: str, shape: tuple[int, int], logits: bool) -> st.SearchStrateg
                     min_size=shape[0], max_size=shape[0]).map(lambda rows: np.array(rows, dtype=object))
 
 
-def build_machine(check: Stateful, counter: dict[str, Any]) -> type[RuleBasedStateMachine]:
+@dataclass(frozen=True)
+class MachineOptions:
+    """How the machine builds and judges its subject (the defaults are the registry's checks)."""
+
+    #: passed to the subject as ``scale=`` (and recorded in the program); None: not passed
+    scale: Any = None
+    #: float tolerance relative to max|V|
+    tol: float = FLOAT_TOL
+    #: the caller's Q, K, V must stay unchanged (``ProgramRunner.watch_inputs``)
+    watch_inputs: bool = False
+    #: kind "wide": inspect the subject's stored float arrays for inf and nan
+    stored_finite: bool = True
+
+
+def build_machine(check: Stateful, counter: dict[str, Any],
+                  options: MachineOptions = MachineOptions()) -> type[RuleBasedStateMachine]:
     """A machine class for one check; ``counter`` collects steps and the last counterexample."""
     after = check_recompute_state if check.invariant == "recompute" else None
     kind = check.kind
+    run_options = {"scale": options.scale, "tol": options.tol, "watch_inputs": options.watch_inputs,
+                   "stored_finite": options.stored_finite}
+
+    # Hypothesis derives a derandomized run's seed from the source text of the machine class
+    # below, so that text stays as it is: the options reach the runner through this local class
+    class ProgramRunner(program_module.ProgramRunner):
+        def __init__(self, *args: Any) -> None:
+            super().__init__(*args, **run_options)
 
     class Machine(RuleBasedStateMachine):
         runner: ProgramRunner | None = None
@@ -147,39 +176,49 @@ def build_machine(check: Stateful, counter: dict[str, Any]) -> type[RuleBasedSta
     return Machine
 
 
+def run_search(check: Stateful, profile: Profile, counter: dict[str, Any], runs: int,
+               options: MachineOptions = MachineOptions()) -> None:
+    """Run the machine ``runs`` times under the profile's settings; raises the last (shrunk)
+    :class:`Counterexample`, or RuntimeError if Hypothesis calls the failure flaky.  ``counter``
+    ("steps", "last") is filled as the search goes."""
+    machine = build_machine(check, counter, options)
+    if profile.seed is not None:
+        machine = seed(profile.seed)(machine)
+    conf = settings(max_examples=runs, stateful_step_count=profile.machine_steps,
+                    derandomize=profile.derandomize, database=None, deadline=None,
+                    suppress_health_check=SUPPRESSED, print_blob=False,
+                    report_multiple_bugs=False, phases=[p for p in Phase if p is not Phase.explain])
+    try:
+        run_state_machine_as_test(machine, settings=conf)
+    except Counterexample:
+        if counter["last"] is None:
+            raise
+        raise counter["last"] from None
+    except Flaky as exc:
+        raise RuntimeError(f"flaky: {exc}") from None
+
+
 class StatefulEngine(Engine):
     check_type = Stateful
     label = "stateful"
 
     def execute(self, check: Stateful, profile: Profile, result: CheckResult) -> None:
         counter: dict[str, Any] = {"steps": 0, "last": None}
-        machine = build_machine(check, counter)
         runs = max(5, int(profile.machine_runs * check.weight))
         result.seed = profile.seed
         result.evidence = {"subject": check.subject_name, "kind": check.kind, "runs": runs,
                            "steps_per_run": profile.machine_steps, "n_max": check.n_max,
                            "d_max": check.d_max, "ops": list(check.ops), "invariant": check.invariant}
-        if profile.seed is not None:
-            machine = seed(profile.seed)(machine)
-        conf = settings(max_examples=runs, stateful_step_count=profile.machine_steps,
-                        derandomize=profile.derandomize, database=None, deadline=None,
-                        suppress_health_check=SUPPRESSED, print_blob=False,
-                        report_multiple_bugs=False, phases=[p for p in Phase if p is not Phase.explain])
         try:
-            run_state_machine_as_test(machine, settings=conf)
-        except Counterexample:
-            ce = counter["last"]
-            program = (ce.values.get("program") if ce is not None else None) or {}
+            run_search(check, profile, counter, runs)
+        except Counterexample as ce:
+            program = ce.values.get("program") or {}
             n_ops = 1 + len(program.get("ops", []))
             result.detail = f"shrunk program: Init + {n_ops - 1} operations"
             if check.max_ops is not None and n_ops > check.max_ops:
                 raise RuntimeError(result.detail + f", longer than the {check.max_ops} allowed for a "
                                    "confirmed erratum") from None
-            if ce is None:
-                raise
-            raise ce from None
-        except Flaky as exc:
-            raise RuntimeError(f"flaky: {exc}") from None
+            raise
         finally:
             result.examples = counter["steps"]
 

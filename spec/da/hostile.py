@@ -6,13 +6,23 @@ Each generated call either computes the right answer or raises a documented exce
 printed algorithms) and leaves the structure exactly as it was.  Anything else is a crash.  The
 answers of the printed algorithms (repaired) are not checked here, only their clean acceptance
 or refusal: they are not stabilised for float64 (see ``run_call``).
+
+The structure receives arrays of its own; the survey keeps its mirror of Q, K, V apart and
+compares the structure's arrays with copies taken before each call, so a structure that writes
+into its caller's arrays is reported as such ("the caller's K was modified in place"), not as a
+wrong answer.  An accepted call whose arguments have no numeric reading (None as an index or a
+delta, a string, an object) is judged by its answers: they must be those of some reading of the
+call, the unchanged matrices included.  :func:`subject_survey` runs the same calls on any
+structure (``check-dynamic --strict-input``); its state is judged by its answers
+(``output()`` before and after a refused call), as its attributes are its own business.
 """
 
 from __future__ import annotations
 
 import copy
+import operator
 from collections import Counter
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -104,8 +114,13 @@ def _base() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return tuple(rng.normal(size=(N, D)) for _ in range(3))  # type: ignore[return-value]
 
 
-def run_call(call: dict[str, Any], tally: Counter) -> None:
-    """Perform one hostile call; count it; raise Counterexample on a crash."""
+def run_call(call: dict[str, Any], tally: Counter, structures: dict[str, Callable[..., Any]] | None = None,
+             observable: bool = False, scale: Any = None) -> None:
+    """Perform one hostile call; count it; raise Counterexample on a crash.
+
+    ``structures``: the factories by target name (default :data:`STRUCTURES`); ``observable``:
+    judge a refused call by the structure's answers instead of its attributes; ``scale``: passed
+    to the factories (not passed when None)."""
     target, method = call["target"], call["method"]
     tally["tried"] += 1
     if target == "exp_polynomial":
@@ -128,24 +143,31 @@ def run_call(call: dict[str, Any], tally: Counter) -> None:
             raise Counterexample("attention accepted the input but answered wrongly", call=repr(call))
         tally["accepted"] += 1
         return
-    factory = STRUCTURES[target]
-    Q, K, V = _base()
+    factories: dict[str, Any] = STRUCTURES if structures is None else structures
+    factory: Callable[..., Any] = factories[target]
+    extra = {} if scale is None else {"scale": scale}
     if method == "init":
-        if _guarded(lambda: factory(*call["matrices"], a=call["a"]), call, tally) is not None:
+        if _guarded(lambda: factory(*call["matrices"], a=call["a"], **extra), call, tally) is not None:
             tally["accepted"] += 1
         return
-    S = factory(Q, K, V, a=0.5)
+    Q, K, V = _base()
+    given = (Q.copy(), K.copy(), V.copy())
+    pristine = tuple(x.copy() for x in given)
+    S = factory(*given, a=0.5, **extra)
     S.update_k(1, 0, 0.25)
     K[1, 0] += 0.25
     S.update_v(2, 1, -0.5)
     V[2, 1] += -0.5
-    before = _snapshot(S)
+    _check_caller_arrays(given, pristine, call, tally)
+    before = S.output() if observable else _snapshot(S)
     args = call["args"]
     allowed = DOCUMENTED + ((NotImplementedError,) if method == "update_q" and "Paper" in target else ())
     try:
         result = getattr(S, method)(*args)
     except allowed:
-        if _snapshot(S) != before:
+        _check_caller_arrays(given, pristine, call, tally)
+        after = S.output() if observable else _snapshot(S)
+        if not _same_state(after, before, observable):
             tally["crashed"] += 1
             raise Counterexample("a rejected call changed the state", call=repr(call)) from None
         tally["rejected"] += 1
@@ -153,6 +175,7 @@ def run_call(call: dict[str, Any], tally: Counter) -> None:
     except Exception as exc:  # noqa: BLE001
         tally["crashed"] += 1
         raise Counterexample(f"{method} crashed", call=repr(call), error=f"{type(exc).__name__}: {exc}") from exc
+    _check_caller_arrays(given, pristine, call, tally)
     # accepted: the answer (or the state after the update) must be right.  The printed algorithms
     # exponentiate unshifted logits and update D^{-1} by differences (no float64 stabilisation):
     # a large accepted update can cost them accuracy, which is a numerical property of the printed
@@ -162,19 +185,96 @@ def run_call(call: dict[str, Any], tally: Counter) -> None:
         tally["accepted"] += 1
         return
     if method.startswith("update"):
-        i, j, delta = args
-        mirror = {"update_k": K, "update_v": V, "update_q": Q}[method]
-        mirror[int(i), int(j)] += float(np.asarray(delta).item())
         result = S.output()
-        expected = attention(Q, K, V)
+        expected = [_attention_or_none(q, k, v, scale) for q, k, v in _update_readings(method, args, Q, K, V)]
     elif method == "query":
-        expected = attention(Q, K, V)[int(args[0]), int(args[1])]
+        expected = [_attention_or_none(Q, K, V, scale, idx) for idx in _index_readings(args)]
     else:
-        result, expected = S.output(), attention(Q, K, V)
-    if not np.all(np.abs(np.asarray(result, dtype=float) - expected) <= TOL * np.max(np.abs(V))):
+        result, expected = S.output(), [_attention_or_none(Q, K, V, scale)]
+    if not any(e is not None and _close(result, e, V) for e in expected):
         tally["crashed"] += 1
         raise Counterexample(f"{method} accepted the input but answered wrongly", call=repr(call))
     tally["accepted"] += 1
+
+
+def _check_caller_arrays(given: tuple, pristine: tuple, call: dict[str, Any], tally: Counter) -> None:
+    for name, now, before in zip("QKV", given, pristine):
+        if not np.array_equal(now, before, equal_nan=True):
+            tally["crashed"] += 1
+            raise Counterexample(f"the caller's {name} was modified in place", call=repr(call))
+
+
+def _same_state(after: Any, before: Any, observable: bool) -> bool:
+    if observable:
+        a, b = np.asarray(after, dtype=float), np.asarray(before, dtype=float)
+        return a.shape == b.shape and np.array_equal(a, b, equal_nan=True)
+    return after == before
+
+
+def _as_index(x: Any) -> int | None:
+    """The integer an index argument means (an integral float or a string of digits included),
+    or None when it has no integer reading."""
+    try:
+        return operator.index(x)
+    except TypeError:
+        pass
+    if isinstance(x, (float, np.floating)) and np.isfinite(x) and float(x).is_integer():
+        return int(x)
+    if isinstance(x, str):
+        try:
+            return int(x)
+        except ValueError:
+            return None
+    return None
+
+
+def _as_real(x: Any) -> float | None:
+    """The real number a delta argument means (a one-element array included), or None."""
+    try:
+        value = np.asarray(x).item() if isinstance(x, np.ndarray) and x.size == 1 else x
+        if isinstance(value, (complex, np.complexfloating)):
+            return float(value.real) if value.imag == 0 else None
+        return float(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def _index_readings(args: tuple) -> list[tuple[int, int]]:
+    i, j = _as_index(args[0]), _as_index(args[1])
+    return [] if i is None or j is None else [(i, j)]
+
+
+def _update_readings(method: str, args: tuple, Q: np.ndarray, K: np.ndarray, V: np.ndarray) -> list[tuple]:
+    """(Q, K, V) after an accepted update: its numeric reading if it has one (indices as Python
+    reads them, negative ones from the end), else the unchanged matrices: a call that means no
+    number can only be answered as a call that changed nothing."""
+    i, j, delta = _as_index(args[0]), _as_index(args[1]), _as_real(args[2])
+    if i is None or j is None or delta is None:
+        return [(Q, K, V)]
+    changed = [Q.copy(), K.copy(), V.copy()]
+    try:
+        changed[{"update_q": 0, "update_k": 1, "update_v": 2}[method]][i, j] += delta
+    except IndexError:
+        return [(Q, K, V)]
+    return [tuple(changed)]
+
+
+def _attention_or_none(Q: np.ndarray, K: np.ndarray, V: np.ndarray, scale: Any = None,
+                       entry: tuple[int, int] | None = None) -> Any:
+    """Exact attention of a reading (float64, max-shifted), or None where it is undefined."""
+    try:
+        out = attention(Q, K, V) if scale is None else attention(Q, K, V, scale=scale)
+        return out if entry is None else out[entry]
+    except (ValueError, IndexError):
+        return None
+
+
+def _close(result: Any, expected: Any, V: np.ndarray) -> bool:
+    try:
+        got = np.asarray(result, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    return got.shape == np.shape(expected) and bool(np.all(np.abs(got - expected) <= TOL * np.max(np.abs(V))))
 
 
 def _relative_error(got: Any, expected: Any, V: np.ndarray) -> float:
@@ -277,6 +377,47 @@ def hostile_input_survey(profile: Profile) -> dict[str, Any]:
             "tables": [{"title": "Hostile input",
                         "columns": ["tried", "accepted (correct)", "rejected cleanly", "crashed"],
                         "rows": [[tally["tried"], tally["accepted"], tally["rejected"], tally["crashed"]]]}]}
+
+
+def structure_calls(target: str, methods: tuple[str, ...]) -> Any:
+    """Hostile calls of one structure: its constructor and the ``methods`` it has (update_k,
+    update_v, update_q, query, output, recompute)."""
+    from hypothesis import strategies as st
+
+    updates = [m for m in methods if m.startswith("update")]
+    others = [m for m in methods if m in ("output", "recompute")]
+    parts = [st.builds(lambda q, k, v, a: {"target": target, "method": "init", "matrices": (q, k, v), "a": a},
+                       hostile_matrices(), hostile_matrices(), hostile_matrices(),
+                       st.one_of(st.floats(allow_nan=True), hostile_scalars()))]
+    if updates:
+        parts.append(st.builds(lambda m, i, j, x: {"target": target, "method": m, "args": (i, j, x)},
+                               st.sampled_from(updates), hostile_indices(), hostile_indices(), hostile_scalars()))
+    if "query" in methods:
+        parts.append(st.builds(lambda i, j: {"target": target, "method": "query", "args": (i, j)},
+                               hostile_indices(), hostile_indices()))
+    if others:
+        parts.append(st.builds(lambda m: {"target": target, "method": m, "args": ()}, st.sampled_from(others)))
+    return st.one_of(*parts)
+
+
+def subject_survey(factory: Callable[..., Any], methods: tuple[str, ...], profile: Profile, examples: int,
+                   scale: Any = None) -> Counter:
+    """The hostile calls of :func:`structure_calls` on any structure (``check-dynamic
+    --strict-input``), judged by its answers; raises Counterexample at the first failure (after
+    Hypothesis shrank it) and returns the tally otherwise."""
+    from hypothesis import HealthCheck, given
+
+    tally: Counter = Counter()
+    structures = {"subject": factory}
+
+    # too_slow: each call builds a structure and computes exact attention: slow by design
+    @profile.hypothesis(examples, suppress_health_check=[HealthCheck.too_slow])
+    @given(structure_calls("subject", methods))
+    def survey(call: dict[str, Any]) -> None:
+        run_call(call, tally, structures, observable=True, scale=scale)
+
+    survey()
+    return tally
 
 
 register(Lemma(

@@ -25,6 +25,7 @@ of the check, never as the confirmation of an erratum.
   cancellation budget reaches 2^16 (``impl.expkernel``) keeps each maintained sum within
   ``2^16 * 2^-53 ~ 7e-12`` relative of its exact value, plus O(n eps) per product at n <= 12;
   1e-9 leaves a factor > 100 above that and is far below any algorithmic defect, which is O(1).
+  ``tol`` replaces 1e-9 for a subject checked at another tolerance (``check-dynamic --tol``).
   The printed algorithms (``impl.literal``, repaired or not) keep ``A``, ``D`` and ``C`` by
   additions and never re-evaluate a row, so that argument does not hold for them: a row whose
   sum is the small remainder of large terms loses ``kappa u`` of relative accuracy, with
@@ -37,6 +38,13 @@ of the check, never as the confirmation of an erratum.
   unless ``kappa`` exceeds about 1e13.  Found by the deep profile (seed 208326134): n = 1, logits
   1 -> 4 -> -5 -> -11 through three key updates, kappa = 6.5e6, error 2.6e-9 on an answer that
   is exactly 1.
+
+A subject from outside the project (``check-dynamic``) is built as ``factory(Q, K, V, a=a,
+scale=scale)`` from arrays of its own (``watch_inputs``): after its constructor and after every
+operation those arrays are compared with copies taken before, and a change is the defect "the
+caller's K was modified in place", never a wrong answer.  Its stored arrays are its own business:
+``stored_finite=False`` judges it by its answers alone.  ``scale`` (DA uses 1) is recorded in the
+program, and ``replay`` passes it on.
 """
 
 from __future__ import annotations
@@ -69,8 +77,10 @@ def encode_number(x: Any) -> Any:
     return float(x)
 
 
-def expected_attention(Q: np.ndarray, K: np.ndarray, V: np.ndarray, kind: str) -> np.ndarray:
-    return attention_mp(Q, K, V) if kind == "wide" else attention(Q, K, V)
+def expected_attention(Q: np.ndarray, K: np.ndarray, V: np.ndarray, kind: str, scale: Any = None) -> np.ndarray:
+    if scale is None:
+        return attention_mp(Q, K, V) if kind == "wide" else attention(Q, K, V)
+    return attention_mp(Q, K, V, scale) if kind == "wide" else attention(Q, K, V, scale=scale)
 
 
 def decode_number(x: Any, kind: str) -> Any:
@@ -95,23 +105,34 @@ def exact_zero(x: Any) -> bool:
 
 
 def check_value(got: Any, expected: Any, V: np.ndarray, kind: str, where: dict[str, Any],
-                rounding: float = 0.0) -> None:
+                rounding: float = 0.0, tol: float = FLOAT_TOL) -> None:
     """Raise :class:`Counterexample` unless ``got`` equals ``expected`` (see module docstring);
-    ``rounding``: the allowance of a structure that keeps its sums by additions."""
+    ``rounding``: the allowance of a structure that keeps its sums by additions; ``tol``: the
+    float tolerance relative to max|V|."""
     if kind == "exact":
-        if not exact_zero(got - expected):
+        try:
+            equal = exact_zero(got - expected)
+        except (TypeError, ValueError, sympy.SympifyError):
+            raise Counterexample(f"answer is not a number: expected {expected}, got {got!r}",
+                                 expected=str(expected), got=repr(got), **where) from None
+        if not equal:
             gap = sympy.N(got - expected, 15)
             raise Counterexample(f"answer differs from exact attention: expected {expected}, got "
                                  f"{got}, gap {gap}", expected=str(expected), got=str(got),
                                  gap=str(gap), **where)
         return
-    bound = FLOAT_TOL * float(np.max(np.abs(V))) + rounding
-    err = abs(float(got) - float(expected))
+    bound = tol * float(np.max(np.abs(V))) + rounding
+    try:
+        value = float(got)
+    except (TypeError, ValueError, OverflowError):
+        raise Counterexample(f"answer is not a real number: expected {float(expected)!r}, got {got!r}",
+                             expected=float(expected), got=repr(got), **where) from None
+    err = abs(value - float(expected))
     if not err <= bound:
         extra = {"rounding_allowance": rounding} if rounding else {}
         raise Counterexample(f"answer differs from exact attention: expected {float(expected)!r}, "
-                             f"got {float(got)!r}, gap {err:.3g} (allowed {bound:.3g})",
-                             expected=float(expected), got=float(got), gap=err, bound=bound,
+                             f"got {value!r}, gap {err:.3g} (allowed {bound:.3g})",
+                             expected=float(expected), got=value, gap=err, bound=bound,
                              **extra, **where)
 
 
@@ -152,25 +173,55 @@ class ProgramRunner:
     #: optional extra check after each recompute (Lemma 4.8), given (subject, Q, K, V, kind)
     after_recompute: Callable[..., None] | None = None
     ops: list[list[Any]] = field(default_factory=list)
+    #: passed to the factory as ``scale=`` and recorded in the program; None: not passed (DA's 1)
+    scale: Any = None
+    #: float tolerance relative to max|V| (module docstring)
+    tol: float = FLOAT_TOL
+    #: compare the arrays handed to the factory with copies taken before, after every step
+    watch_inputs: bool = False
+    #: kind "wide": no stored float array of the subject may hold inf or nan (reads its attributes)
+    stored_finite: bool = True
 
     def __post_init__(self) -> None:
         self.initial = (encode_matrix(self.Q), encode_matrix(self.K), encode_matrix(self.V))
         self.Q, self.K, self.V = self.Q.copy(), self.K.copy(), self.V.copy()
+        #: the arrays the subject receives, and what they held before it did
+        self.given = (self.Q.copy(), self.K.copy(), self.V.copy())
+        self.pristine = tuple(x.copy() for x in self.given)
+        kwargs: dict[str, Any] = {"a": self.a}
+        if self.scale is not None:
+            kwargs["scale"] = self.scale
         try:
-            self.subject = self.factory(self.Q.copy(), self.K.copy(), self.V.copy(), a=self.a)
+            self.subject = self.factory(*self.given, **kwargs)
         except Exception as exc:  # noqa: BLE001 - any failure of the subject is a finding
             raise self._failure("init raised", exc) from exc
+        self._check_inputs()
         #: float answers of the printed algorithms get the rounding of their additive sums
         self.rounding = (AdditiveRounding(self.Q, self.K, self.V)
                          if self.kind == "float" and isinstance(self.subject, ADDITIVE) else None)
 
     def program(self) -> dict[str, Any]:
         Q, K, V = self.initial
-        return {"kind": self.kind, "a": self.a, "n": len(Q), "d": len(Q[0]), "Q": Q, "K": K,
-                "V": V, "ops": copy.deepcopy(self.ops)}
+        program = {"kind": self.kind, "a": self.a, "n": len(Q), "d": len(Q[0]), "Q": Q, "K": K,
+                   "V": V, "ops": copy.deepcopy(self.ops)}
+        if self.scale is not None:
+            program["scale"] = encode_number(self.scale)
+        return program
 
     def _failure(self, message: str, exc: BaseException) -> Counterexample:
         return Counterexample(message, error=f"{type(exc).__name__}: {exc}", program=self.program())
+
+    def _check_inputs(self) -> None:
+        """The caller's arrays must be as they were before the subject saw them."""
+        if not self.watch_inputs:
+            return
+        for name, now, before in zip("QKV", self.given, self.pristine):
+            same = now == before if now.dtype == object else np.equal(now, before) | (np.isnan(now) & np.isnan(before))
+            if not np.all(same):
+                entry = [int(v) for v in np.argwhere(~np.asarray(same, dtype=bool))[0]]
+                raise Counterexample(f"the caller's {name} was modified in place", array=name, entry=entry,
+                                     before=str(before[tuple(entry)]), after=str(now[tuple(entry)]),
+                                     step=len(self.ops), program=self.program())
 
     def step(self, op: list[Any]) -> None:
         self.ops.append([op[0], *[encode_number(x) if isinstance(x, (float, sympy.Basic)) else x
@@ -184,6 +235,7 @@ class ProgramRunner:
             raise
         except Exception as exc:  # noqa: BLE001
             raise self._failure(f"{name} raised", exc) from exc
+        self._check_inputs()
         if name in UPDATES:
             i, j, delta = op[1:]
             key_before = self.K[i].copy() if self.rounding is not None and name == "update_k" else None
@@ -193,7 +245,7 @@ class ProgramRunner:
             elif self.rounding is not None and name == "update_v":
                 self.rounding.value_update(self.V[i, j])
         try:
-            if self.kind == "wide":
+            if self.kind == "wide" and self.stored_finite:
                 self._check_finite()
             if name not in UPDATES:
                 self._check(name, op, result)
@@ -213,23 +265,32 @@ class ProgramRunner:
         rounding = 0.0 if self.rounding is None else self.rounding.allowance(self.Q, self.K, len(self.ops))
         if name == "query":
             i, j = op[1:]
-            expected = expected_attention(self.Q, self.K, self.V, self.kind)[i, j]
-            check_value(result, expected, self.V, self.kind, {"entry": [i, j]}, rounding)
+            expected = expected_attention(self.Q, self.K, self.V, self.kind, self.scale)[i, j]
+            check_value(result, expected, self.V, self.kind, {"entry": [i, j]}, rounding, self.tol)
         elif name == "output":
-            expected = expected_attention(self.Q, self.K, self.V, self.kind)
-            for (r, c), value in np.ndenumerate(np.asarray(result)):
-                check_value(value, expected[r, c], self.V, self.kind, {"entry": [r, c]}, rounding)
+            expected = expected_attention(self.Q, self.K, self.V, self.kind, self.scale)
+            got = np.asarray(result, dtype=object if self.kind == "exact" else None)
+            if got.shape != expected.shape:
+                raise Counterexample(f"output has shape {got.shape}, expected {expected.shape}",
+                                     shape=list(got.shape), expected_shape=list(expected.shape))
+            for (r, c), value in np.ndenumerate(got):
+                check_value(value, expected[r, c], self.V, self.kind, {"entry": [r, c]}, rounding, self.tol)
         elif name == "recompute" and self.after_recompute is not None:
             self.after_recompute(self.subject, self.Q, self.K, self.V, self.kind, {})
 
 
 def replay(program: dict[str, Any], factory: Callable[..., Any],
-           after_recompute: Callable[..., None] | None = None) -> None:
-    """Re-run a recorded program; raises :class:`Counterexample` where an answer is wrong."""
+           after_recompute: Callable[..., None] | None = None, *, tol: float = FLOAT_TOL,
+           watch_inputs: bool = False, stored_finite: bool = True) -> None:
+    """Re-run a recorded program; raises :class:`Counterexample` where an answer is wrong.
+
+    A program that records ``scale`` passes it to the factory (DA's scale 1 otherwise)."""
     kind = program["kind"]
+    scale = decode_number(program["scale"], kind) if "scale" in program else None
     runner = ProgramRunner(factory, kind, program["a"], decode_matrix(program["Q"], kind),
                            decode_matrix(program["K"], kind), decode_matrix(program["V"], kind),
-                           after_recompute)
+                           after_recompute, scale=scale, tol=tol, watch_inputs=watch_inputs,
+                           stored_finite=stored_finite)
     for op in program["ops"]:
         runner.step([op[0], *[decode_number(x, kind) if k == 2 else x
                               for k, x in enumerate(op[1:])]])

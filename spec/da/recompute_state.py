@@ -3,6 +3,10 @@
 The structure's internals are read through :func:`maintained`; the expected values are computed
 from the current Q, K, V by the definition.  float64 structures keep rows in shifted units
 (``impl.expkernel``), so the expectation uses the same per-row shift.
+
+A structure from outside the project offers the same view by a method ``maintained_state()``
+returning ``(C, D, V, shifts)`` (``shifts`` None when its rows are not shifted); the conformance
+kit checks Lemma 4.8 on it only then, and never reads its attributes.
 """
 
 from __future__ import annotations
@@ -20,6 +24,10 @@ from spec.registry import Counterexample
 
 def maintained(subject: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
     """(C, D, V, row shifts or None) as maintained by a structure, right after a recompute."""
+    view = getattr(subject, "maintained_state", None)
+    if callable(view):
+        C, D, V, shifts = view()
+        return (np.asarray(C), np.asarray(D), np.asarray(V), None if shifts is None else np.asarray(shifts))
     if isinstance(subject, DynamicAttention):
         shifts = subject.kernel.s if subject.kind.shifted else None
         return subject.C, subject.kernel.D, subject.V0, shifts
@@ -29,10 +37,12 @@ def maintained(subject: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.nda
 
 
 def check_recompute_state(subject: Any, Q: np.ndarray, K: np.ndarray, V: np.ndarray, kind: str,
-                          where: dict[str, Any]) -> None:
+                          where: dict[str, Any], scale: Any = 1) -> None:
+    """Raise Counterexample unless the maintained C, D, V equal ``A V``, ``A 1`` and ``V`` for
+    ``A = exp(scale Q K^T)`` (in the structure's row shifts)."""
     C, D, V0, shifts = maintained(subject)
     if kind == "exact":
-        A = np.vectorize(sympy.exp, otypes=[object])(Q @ K.T)
+        A = np.vectorize(sympy.exp, otypes=[object])((Q @ K.T) * scale)
         for name, got, want in (("V", V0, V), ("D", D, A.sum(axis=1)), ("C", C, A @ V)):
             for idx, g in np.ndenumerate(got):
                 if not exact_zero(g - want[idx]):
@@ -41,7 +51,7 @@ def check_recompute_state(subject: Any, Q: np.ndarray, K: np.ndarray, V: np.ndar
                                          got=str(g), gap=str(sympy.N(g - want[idx], 15)),
                                          **where)
         return
-    M = Q @ K.T
+    M = (Q @ K.T) * float(scale)
     s = shifts if shifts is not None else np.zeros(M.shape[0])
     A = np.exp(M - s[:, None])
     scale_v = float(np.max(np.abs(V)))
