@@ -191,7 +191,7 @@ def test_verdict_vocabulary_is_rendered(report, tmp_path):
     # the errata table: most serious first, with severity and root cause
     errata = html[html.index('id="errata"'):html.index('id="statements"')]
     assert errata.index("DA-4.1/v1") < errata.index("AS-4.7-2b/literal")
-    assert "da-list-d-base" in errata and "<th>severity</th>" in errata
+    assert "da-list-d-base" in errata and "<th>severity, root cause</th>" in errata
     # each section: scope, severity, root cause, readings (formulas in Unicode)
     assert "<dt>scope</dt>" in html and "<dt>root cause</dt>" in html and "r⁻¹ ≤ 2" in html
     assert "| error | da-list-d-base |" in md and "Readings tried" in md
