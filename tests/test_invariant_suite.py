@@ -6,7 +6,7 @@ to hold must hold (or be proved), and every erratum must be confirmed with its c
 
 import pytest
 
-from proofs_checks.profiles import get_profile
+from spec.profiles import get_profile
 from proofs_checks.runner import run_lemma
 from spec.registry import load_all
 
