@@ -16,10 +16,13 @@ def decide(label: str, claim: Any, assumptions: Any, timeout_s: float) -> tuple[
     """(verdict, model or None, the query as SMT-LIB) for one claim."""
     import z3
 
-    solver = z3.Solver()
+    # a fresh context per claim: the SMT-LIB text names shared terms by their ids in the
+    # context, which would otherwise depend on every term built before in the process
+    ctx = z3.Context()
+    solver = z3.Solver(ctx=ctx)
     solver.set("timeout", int(timeout_s * 1000))
-    solver.add(*assumptions)
-    solver.add(z3.Not(claim))
+    solver.add(*[a.translate(ctx) for a in assumptions])
+    solver.add(z3.Not(claim.translate(ctx)))
     verdict = solver.check()
     query = solver.to_smt2()
     if verdict == z3.unsat:
