@@ -127,7 +127,6 @@ def _log10(x: Any) -> float:
 def hypothesis_batch(profile: Profile) -> dict[str, Any]:
     """Direct evidence: Hypothesis instances up to n = 16 (2 000 in deep, 16 in quick), decided
     by Lemma 4.7 (corrected) with the exact and the worst-case eps_a-displaced oracle."""
-    import time
     from collections import defaultdict
 
     from hypothesis import HealthCheck, given
@@ -135,18 +134,16 @@ def hypothesis_batch(profile: Profile) -> dict[str, Any]:
     examples = 2000 if profile.deep else 16
     rows: dict[tuple[int, int], dict[str, Any]] = defaultdict(
         lambda: {"count": 0, "near": 0, "far": 0, "outside": 0, "prec": 0, "eps_a": 0.0,
-                 "tau": 0.0, "time": 0.0})
+                 "tau": 0.0})
 
     # too_slow: every example runs the Lemma 4.7 reduction with exact oracles, by design
     @profile.hypothesis(examples, suppress_health_check=[HealthCheck.too_slow])
     @given(instance_strategy())
     def run(inst: dict[str, Any]) -> None:
-        t0 = time.perf_counter()
         check_attention_quick(inst)
         p = params_for(inst)
         n, d = len(inst["A"]), p.d
         r = rows[(n, d)]
-        r["time"] += time.perf_counter() - t0
         r["count"] += 1
         for c in classes(inst["A"], inst["B"], float(inst["t"]), float(inst["eps"])):
             r[c] += 1
@@ -156,7 +153,7 @@ def hypothesis_batch(profile: Profile) -> dict[str, Any]:
 
     run()
     table = [[n, d, r["count"], f"{2 * n} x {2 * d}", r["near"], r["far"], r["outside"], r["prec"],
-              r["eps_a"], r["tau"], round(1000 * r["time"] / r["count"], 1)]
+              r["eps_a"], r["tau"]]
              for (n, d), r in sorted(rows.items())]
     total = sum(r["count"] for r in rows.values())
     return {
@@ -168,7 +165,7 @@ def hypothesis_batch(profile: Profile) -> dict[str, Any]:
         "tables": [{"title": "Lemma 4.7 random instances (grouped by n and balanced d)",
                     "columns": ["n", "d", "instances", "n~ x d~", "near rows", "far rows",
                                 "outside rows", "max precision bits", "min log10 eps_a",
-                                "max log10 tau", "ms per instance"], "rows": table}],
+                                "max log10 tau"], "rows": table}],
     }
 
 
@@ -180,7 +177,6 @@ def cost_table(profile: Profile) -> dict[str, Any]:
     """Direct evidence: sizes, calls, precision and magnitudes of Lemma 4.7 on seeded random
     instances (planted near neighbours), corrected and printed tau; raises on a wrong decision of
     the corrected reduction."""
-    import time
 
     rng = np.random.default_rng(4_7)
     sizes = COST_SIZES + ([(32, 8, 2.0, 0.5), (64, 8, 2.0, 1.0)] if profile.deep else [])
@@ -193,11 +189,9 @@ def cost_table(profile: Profile) -> dict[str, Any]:
         B = B[rng.permutation(n)]
         inst = {"A": A.tolist(), "B": B.tolist(), "t": t, "eps": eps}
         want = classes(inst["A"], inst["B"], t, eps)
-        start = time.perf_counter()
         for pattern in ("exact", "worst"):
             res = R.gap_ann_attention(A, B, t, eps, oracle=adversary(inst, pattern))
             decisions_ok(res, want, inst, f"Lemma 4.7 (corrected, oracle {pattern})")
-        elapsed = (time.perf_counter() - start) / 2
         lit = R.gap_ann_attention(A, B, t, eps, variant="printed")
         bad = sum(1 for c, x in zip(want, lit.near) if c != OUTSIDE and (c == NEAR) != x)
         printed_wrong += bad
@@ -207,8 +201,7 @@ def cost_table(profile: Profile) -> dict[str, Any]:
             rows.append([n, d, p.d, f"{2 * n} x {2 * p.d}", t, eps, round(float(p.B), 2),
                          round(float(p.beta), 1), round(float(p.Ca), 1), _log10(p.eps_a),
                          _log10(pp.tau), _log10(p.tau), _log10(p.t_tilde), p.precision_bits,
-                         1, f"{want.count(NEAR)}/{want.count(FAR)}/{want.count(OUTSIDE)}", bad,
-                         round(1000 * elapsed, 1)])
+                         1, f"{want.count(NEAR)}/{want.count(FAR)}/{want.count(OUTSIDE)}", bad])
     return {
         "examples": len(rows),
         "summary": ("One AAttC(2n, 2d) call per Gap-ANN instance, in mpmath at the listed "
@@ -219,8 +212,8 @@ def cost_table(profile: Profile) -> dict[str, Any]:
                     "columns": ["n", "d input", "d balanced", "n~ x d~", "t", "eps", "B", "beta",
                                 "C_a", "log10 eps_a", "log10 tau printed (e^beta)",
                                 "log10 tau corrected (e^(beta/2))", "log10 t~", "precision bits",
-                                "AAttC calls", "near/far/outside", "printed: wrong rows",
-                                "ms per call"], "rows": rows}],
+                                "AAttC calls", "near/far/outside", "printed: wrong rows"],
+                    "rows": rows}],
     }
 
 
