@@ -110,6 +110,11 @@ def check_value(got: Any, expected: Any, V: np.ndarray, kind: str, where: dict[s
     ``rounding``: the allowance of a structure that keeps its sums by additions; ``tol``: the
     float tolerance relative to max|V|."""
     if kind == "exact":
+        # a float next to a rational expected value would pass sympy's comparison at the float's
+        # precision: an exact check accepts exact numbers only
+        if isinstance(got, (float, np.floating)) or (isinstance(got, sympy.Basic) and got.has(sympy.Float)):
+            raise Counterexample(f"answer is not exact: expected {expected}, got the floating-point {got!r}",
+                                 expected=str(expected), got=repr(got), **where)
         try:
             equal = exact_zero(got - expected)
         except (TypeError, ValueError, sympy.SympifyError):
