@@ -10,7 +10,6 @@ an interrupted run), 2 a usage error, a missing report or a bad input file.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
@@ -34,6 +33,8 @@ EPILOG = """examples:
   attention-proofs list --expect erratum --status erratum-confirmed
   attention-proofs show DA-E7 --reproduce
   attention-proofs show DA-E7 --export e7.py && python e7.py
+  attention-proofs check-dynamic mypkg.attn:MyAttention --out build/conformance
+  attention-proofs vectors export build/vectors
 """
 
 
@@ -91,40 +92,6 @@ def _cmd_catalogue(args: argparse.Namespace) -> int:
     return 0
 
 
-STRUCTURE_NAMES = ("DynamicAttention", "EagerAttention", "NaiveAttention", "PaperV1Attention",
-                   "PaperAppendixAttention")
-
-
-def _cmd_replay(args: argparse.Namespace) -> int:
-    """Replay a program file (float64) against a structure; errors name the file and field."""
-    from impl import baselines, dynamic, literal
-    from impl.instances import InstanceFileError, load_arrays
-    from spec.da.program import replay
-    from spec.registry import Counterexample
-
-    path = Path(args.program)
-    arrays = load_arrays(path, ["Q", "K", "V"])
-    data = json.loads(path.read_text()) if path.suffix == ".json" else {}
-    ops = data.get("ops")
-    if not isinstance(ops, list) or not all(isinstance(op, list) and op and isinstance(op[0], str) for op in ops):
-        raise InstanceFileError(f"{path}: field 'ops' must be a list of operations like [\"update_k\", i, j, delta]")
-    a = data.get("a", 0.5)
-    if isinstance(a, bool) or not isinstance(a, (int, float)):
-        raise InstanceFileError(f"{path}: field 'a' must be a number in (0, 1]")
-    module = {"DynamicAttention": dynamic, "EagerAttention": baselines, "NaiveAttention": baselines,
-              "PaperV1Attention": literal, "PaperAppendixAttention": literal}[args.structure]
-    program = {"kind": "float", "a": a, "Q": arrays["Q"].tolist(), "K": arrays["K"].tolist(),
-               "V": arrays["V"].tolist(), "ops": ops}
-    try:
-        replay(program, getattr(module, args.structure))
-    except Counterexample as exc:
-        print(f"{args.structure}: {exc.message}")
-        print(json.dumps({k: v for k, v in exc.values.items() if k != "program"}, indent=1, default=str))
-        return 1
-    print(f"{args.structure}: every answer of the {len(ops)} operations equals exact attention")
-    return 0
-
-
 def _jobs(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -134,6 +101,8 @@ def _jobs(text: str) -> int:
 
 def build_parser(prog: str = "attention-proofs") -> argparse.ArgumentParser:
     from proofs_checks import cli_list, cli_show
+    from proofs_checks.conformance import cli as conformance_cli
+    from proofs_checks.conformance import targets as conformance_targets
 
     fmt = DefaultsFormatter
     parser = argparse.ArgumentParser(prog=prog, description=__doc__, epilog=EPILOG,
@@ -162,13 +131,15 @@ def build_parser(prog: str = "attention-proofs") -> argparse.ArgumentParser:
                           "becomes a task on its workers; --jobs is then not used")
     cli_list.add_parser(sub)
     cli_show.add_parser(sub)
+    conformance_cli.add_subparsers(sub)
     rep = sub.add_parser("replay", help="replay an operation program file against a structure", formatter_class=fmt,
                          description="Run an operation program (the counterexample format; "
                                      "`show ID --export FILE.json` writes one) against a structure and "
                                      "compare every answer with exact attention.")
-    rep.add_argument("program", help=".json file with Q, K, V, a and ops")
-    rep.add_argument("--structure", default="DynamicAttention", choices=STRUCTURE_NAMES,
-                     help="the structure to run the program on")
+    rep.add_argument("program", help=".json file with Q, K, V, a and ops (and kind, scale, repairs, tol)")
+    rep.add_argument("--structure", default="DynamicAttention",
+                     help="the structure to run the program on: MODULE:CLASS, or one of "
+                          + ", ".join(conformance_targets.BUILTIN))
     cat = sub.add_parser("catalogue", help="write the statement catalogue (docs/catalogue.md) from the registry",
                          formatter_class=fmt)
     cat.add_argument("--out", default="docs/catalogue.md", help="file to write ('-': standard output)")
@@ -183,12 +154,13 @@ VERIFY_MODULES = {"hypothesis", "crosshair", "hypothesis_crosshair_provider", "z
 
 def main(argv: list[str] | None = None) -> int:
     from proofs_checks import cli_list, cli_show
+    from proofs_checks.conformance import cli as conformance_cli
     from proofs_checks.report_store import ReportNotFound
 
     prog = "attention-proofs" if Path(sys.argv[0]).name == "attention-proofs" else "python -m proofs_checks"
     args = build_parser(prog).parse_args(argv)
     commands = {"run": _cmd_run, "list": cli_list.cmd_list, "show": cli_show.cmd_show,
-                "replay": _cmd_replay, "catalogue": _cmd_catalogue}
+                "replay": conformance_cli.cmd_replay, "catalogue": _cmd_catalogue, **conformance_cli.COMMANDS}
     try:
         return commands[args.command](args)
     except ReportNotFound as exc:
