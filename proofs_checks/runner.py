@@ -199,11 +199,12 @@ def run_all(profile_name: str = "quick", only: Iterable[str] | None = None, jobs
 
             for res in run_on_cluster(scheduler, todo):
                 finished(res)
-        elif jobs <= 1:
-            for lemma in lemmas:
-                finished(run_lemma(lemma, profile))
         else:
-            pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_worker_init)
+            # every statement runs in a fresh fork of this process: a state machine's step count
+            # depends on what ran in the process before it, so a shared worker would make the
+            # report depend on the order statements reached it (and on --jobs)
+            pool = multiprocessing.get_context("fork").Pool(max(1, jobs), initializer=_worker_init,
+                                                           maxtasksperchild=1)
             try:
                 for res in pool.imap_unordered(_run_job, todo):
                     finished(res)
