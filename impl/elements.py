@@ -4,6 +4,10 @@
 * ``sympy``: object arrays of sympy numbers (Integer, Rational, exact expressions such as
   ``exp(3)``); arithmetic is exact.
 * ``mpmath``: object arrays of ``mpmath.mpf``; arithmetic at mpmath's working precision.
+* ``symbolic``: object arrays of sympy expressions in symbols that sympy knows to be real
+  (declared ``real=True`` or ``positive=True``); ``exp`` stays symbolic.  Only an explicit request
+  selects it (:func:`symbolic`): the exact kind keeps refusing symbols, so that a stray symbol
+  never turns a numeric run into a symbolic one.
 
 Every public entry point of ``impl`` converts its arrays with :func:`as_matrix`, which validates
 them (shape, dtype, finiteness) and raises a ``TypeError``/``ValueError`` naming the argument.
@@ -36,6 +40,10 @@ class Kind:
     #: floating kinds keep per-row max shifts; exact kinds do not need them
     shifted: bool
 
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        # kinds are compared by identity: a copied or unpickled structure keeps the same kind
+        return _kind_named, (self.name,)
+
     def zeros(self, shape: tuple[int, ...], order: str = "C") -> np.ndarray:
         if self.name == "float64":
             return np.zeros(shape, order=order)
@@ -56,6 +64,32 @@ def _object_map(fn: Callable[[Any], Any]) -> Callable[[np.ndarray], np.ndarray]:
 FLOAT64 = Kind("float64", np.exp, float, shifted=True)
 SYMPY = Kind("sympy", _object_map(sympy.exp), sympy.sympify, shifted=False)
 MPMATH = Kind("mpmath", _object_map(mpmath.exp), mpmath.mpf, shifted=False)
+SYMBOLIC = Kind("symbolic", _object_map(sympy.exp), sympy.sympify, shifted=False)
+
+KINDS = {kind.name: kind for kind in (FLOAT64, SYMPY, MPMATH, SYMBOLIC)}
+
+
+def _kind_named(name: str) -> Kind:
+    return KINDS[name]
+
+
+#: the kinds whose arithmetic is exact (integers and fractions are read as sympy Rationals)
+EXACT_KINDS = (SYMPY, SYMBOLIC)
+
+
+class SymbolicMatrix:
+    """A 2-D array of real sympy expressions, marked for the symbolic kind (:func:`symbolic`)."""
+
+    __slots__ = ("entries",)
+
+    def __init__(self, entries: Any) -> None:
+        self.entries = entries
+
+
+def symbolic(x: Any) -> SymbolicMatrix:
+    """Mark a matrix of sympy expressions (a nested list, an object array, a sympy Matrix) as an
+    argument of the symbolic kind; :func:`as_matrix` validates it."""
+    return SymbolicMatrix(x)
 
 
 def _element_kind(x: Any) -> Kind | None:
@@ -139,23 +173,41 @@ def _without_floats(x: sympy.Basic) -> sympy.Basic:
     return x.xreplace({f: sympy.Rational(f) for f in floats}) if floats else x
 
 
+def _symbolic_array(arr: np.ndarray, name: str) -> np.ndarray:
+    """``arr``'s entries as real sympy expressions: a sympy entry must be one that sympy knows to
+    be real (symbols declared real or positive, and expressions in them), Python and numpy numbers
+    are read exactly (:func:`as_scalar`), and sympy Floats become their exact binary values."""
+    out = np.empty(arr.shape, dtype=object)
+    for idx, v in np.ndenumerate(arr):
+        out[idx] = as_scalar(v, f"{name}{list(idx)}", SYMBOLIC)
+    return out
+
+
 def as_matrix(x: Any, name: str, *, kind: Kind | None = None) -> tuple[np.ndarray, Kind]:
     """Validate a 2-D real matrix argument and return a private copy with its kind.
 
     Raises ``TypeError`` for non-arrays, booleans, complex or non-numeric entries, and
     ``ValueError`` for wrong dimensionality, empty arrays or non-finite entries.  The caller's
-    array is never modified (a copy is returned).
+    array is never modified (a copy is returned).  A :class:`SymbolicMatrix` is of the symbolic
+    kind; with symbolic matrices, integer and exact sympy matrices join that kind.
     """
+    symbolic_request = isinstance(x, SymbolicMatrix)
+    if symbolic_request:
+        if kind is not None and kind is not SYMBOLIC:
+            raise TypeError(f"{name} holds symbolic expressions but the others hold {kind.name}")
+        x = x.entries
     if isinstance(x, (str, bytes)) or x is None:
         raise TypeError(f"{name} must be a 2-D array of real numbers, got {type(x).__name__}")
     try:
-        arr = np.array(x, copy=True)
+        arr = np.array(x, dtype=object if symbolic_request else None, copy=True)
     except Exception as exc:  # ragged lists and the like
         raise TypeError(f"{name} must be a 2-D array of real numbers: {exc}") from None
     if arr.ndim != 2:
         raise ValueError(f"{name} must be 2-D (n x d), got shape {arr.shape}")
     if arr.shape[0] == 0 or arr.shape[1] == 0:
         raise ValueError(f"{name} must be non-empty, got shape {arr.shape}")
+    if symbolic_request:
+        return _symbolic_array(arr, name), SYMBOLIC
     if kind is not None and kind is not FLOAT64 and _integers_only(arr):
         # integers are exact: with matrices of an exact kind they join that kind
         return _convert(arr, name, kind), kind
@@ -176,6 +228,8 @@ def as_matrix(x: Any, name: str, *, kind: Kind | None = None) -> tuple[np.ndarra
     if elem_kind is FLOAT64 and not np.isfinite(arr).all():
         bad = tuple(int(i) for i in np.argwhere(~np.isfinite(arr))[0])
         raise ValueError(f"{name} has a non-finite entry at {bad}: {arr[bad]}")
+    if kind is SYMBOLIC and elem_kind is SYMPY:
+        return arr, kind                       # exact numbers are constant expressions
     if kind is not None and elem_kind is not kind:
         raise TypeError(f"{name} holds {elem_kind.name} numbers but the others hold {kind.name}")
     return arr, elem_kind
@@ -235,8 +289,9 @@ def as_scalar(x: Any, name: str, kind: Kind) -> Any:
     """Validate a real, finite scalar argument (a delta, a scale) and convert it to ``kind``.
 
     Real numbers are Python and numpy integers and floats, fractions, real sympy numbers and mpmath
-    numbers (or a 0-d array of one); booleans, complex numbers, arrays and anything else raise
-    ``TypeError``, infinities and NaN ``ValueError``.  float64 takes the nearest float; the exact
+    numbers (or a 0-d array of one), and for the symbolic kind sympy expressions known to be real;
+    booleans, complex numbers, arrays and anything else raise ``TypeError``, infinities and NaN
+    ``ValueError``.  float64 takes the nearest float; the exact
     kinds keep integers and fractions exact and read a float as its exact binary value (a sympy
     expression such as ``exp(3)`` stays as it is).
     """
@@ -250,6 +305,12 @@ def as_scalar(x: Any, name: str, kind: Kind) -> Any:
         if x.is_number and x.is_real and x.is_finite:
             return _without_floats(x)
         raise TypeError(f"{name} must be a finite real sympy number, got {x!r}")
+    if kind is SYMBOLIC and isinstance(x, sympy.Basic):
+        # sympy's real excludes the infinities: a real symbol stands for a finite number
+        if isinstance(x, sympy.Expr) and x.is_real is True:
+            return _without_floats(x)
+        raise TypeError(f"{name} must be a sympy expression that sympy knows to be real (symbols "
+                        f"declared real=True or positive=True), got {x!r}")
     if not _is_real_number(x):
         raise TypeError(f"{name} must be a real number, got {type(x).__name__}")
     if kind is FLOAT64:
@@ -262,7 +323,7 @@ def as_scalar(x: Any, name: str, kind: Kind) -> Any:
         return value
     if isinstance(x, numbers.Rational):        # int, numpy int, Fraction, sympy Integer/Rational
         p, q = int(x.numerator), int(x.denominator)
-        return sympy.Rational(p, q) if kind is SYMPY else mpmath.mpf(p) / q
+        return sympy.Rational(p, q) if kind in EXACT_KINDS else mpmath.mpf(p) / q
     if isinstance(x, np.floating):
         x = float(x)                           # mpmath reads Python floats only
     value = mpmath.mpf(x)                      # a float exactly, an mpf or sympy Float at mp.prec
