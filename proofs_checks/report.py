@@ -110,6 +110,11 @@ def collect_figures(report: dict[str, Any], extra: list[dict[str, Any]]) -> list
                 name = f"{lemma['id'].replace('/', '_')}-{k}-{m}.png"
                 figures.append({"name": name, "title": spec.get("title", ""), "anchor": lemma["id"],
                                 "png": plots.line_plot(spec)})
+    if report.get("graph", {}).get("nodes"):
+        from proofs_checks.theorem_graph import render as render_graph
+
+        figures.append({"name": "theorem-graph.png", "title": "The main theorems and what they rest on",
+                        "anchor": "graph", "png": render_graph(report["graph"], "png")})
     for section in extra:
         for m, spec in enumerate(section.get("plots", [])):
             figures.append({"name": f"{section['id']}-{m}.png", "title": spec.get("title", ""),
@@ -144,13 +149,23 @@ def _environment(loader_env: jinja2.Environment) -> None:
         "b64": lambda data: base64.b64encode(data).decode("ascii")})
 
 
+def graph_svg(report: dict[str, Any]) -> str:
+    """The theorem graph as inline svg (each node links to its statement's section), or ''."""
+    if not report.get("graph", {}).get("nodes"):
+        return ""
+    from proofs_checks.theorem_graph import render as render_graph
+
+    svg = render_graph(report["graph"], "svg").decode()
+    return svg[svg.index("<svg"):]
+
+
 def render(report: dict[str, Any], extra: list[dict[str, Any]], figures: list[dict[str, Any]]) -> tuple[str, str]:
     """(html, markdown) of the committed part of a report."""
     if any(c["engine"] == "crosshair" for lem in report["lemmas"] for c in lem["checks"]):
         extra = extra + [crosshair_section(report)]
     context = {"report": report, "meta": report["meta"], "lemmas": report["lemmas"],
                "errata": errata_rows(report["lemmas"]), "figures": figures, "extra": extra,
-               "severity_counts": severity_counts(report),
+               "severity_counts": severity_counts(report), "graph_svg": graph_svg(report),
                "figures_for": lambda anchor: [f for f in figures if f["anchor"] == anchor]}
     loader = jinja2.FileSystemLoader(TEMPLATES)
     html_env = jinja2.Environment(loader=loader, autoescape=jinja2.select_autoescape(["html", "j2"]),

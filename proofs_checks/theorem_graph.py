@@ -22,8 +22,9 @@ from spec.registry import GRADES, Assumption, Lemma
 
 #: support, strongest first; a node whose premise is refuted, errs or is missing is "unsupported"
 SUPPORT = GRADES + ("unsupported",)
-COLOURS = {"proved": "#1b7837", "proved-bounded": "#5aae61", "certified": "#a6dba0",
-           "holds": "#d9f0d3", "evidence": "#e7d4e8", "unsupported": "#d6604d",
+#: node colours: the status badges of report.html
+COLOURS = {"proved": "#1b7837", "proved-bounded": "#2f8f4a", "certified": "#4d9f5c",
+           "holds": "#5aae61", "evidence": "#7a7a7a", "unsupported": "#d6604d",
            "assumed": "#fee08b"}
 
 
@@ -139,7 +140,7 @@ def render(graph: dict[str, Any], fmt: str = "svg", link_prefix: str = "#") -> b
     pos = _positions(graph)
     layers = sorted({round(y, 6) for _, y in pos.values()})
     width = max((sum(1 for p in pos.values() if round(p[1], 6) == y) for y in layers), default=1)
-    fig, ax = plt.subplots(figsize=(max(8.0, 1.35 * width), max(3.0, 1.1 * len(layers))))
+    fig, ax = plt.subplots(figsize=(max(8.0, 1.6 * width), max(3.0, 1.1 * len(layers))))
     ax.set_axis_off()
     by_id = {n["id"]: n for n in graph["nodes"]}
     for a, b in graph["edges"]:
@@ -150,7 +151,7 @@ def render(graph: dict[str, Any], fmt: str = "svg", link_prefix: str = "#") -> b
         node = by_id[node_id]
         style = "round,pad=0.3" if node["kind"] != "assumption" else "sawtooth,pad=0.3"
         weight = "bold" if node["kind"] == "theorem" else "normal"
-        ink = "white" if node["status"] in ("proved", "unsupported") else "black"
+        ink = "black" if node["status"] == "assumed" else "white"
         text = ax.text(x, y, node_id, ha="center", va="center", fontsize=7, fontweight=weight,
                        color=ink, zorder=3, bbox={"boxstyle": style, "fc": COLOURS.get(node["status"], "#ffffff"),
                                        "ec": "#333333", "lw": 0.6})
