@@ -56,3 +56,5 @@ def test_distributed_run_gives_the_record_of_a_local_run(tmp_path):
     assert run_remote["scheduler"] == cluster.scheduler_address and run_local["scheduler"] is None
     assert set(run_remote["workers"]) <= workers and sum(run_remote["workers"].values()) == len(KEYS)
     assert run_remote["suite"] == run_local["suite"] == ["tests/test_threshold.py", "DA-1.1"]
+    # the unmutated run traced which items call into impl/threshold.py: the tests do, DA-1.1 not
+    assert run_local["relevance"] == {"tests/test_threshold.py": ["impl/threshold.py"], "DA-1.1": []}

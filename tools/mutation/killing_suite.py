@@ -6,10 +6,10 @@ that runs ``impl`` (not the spec-only kinds of ``spec_only_checks``, nor ``skipp
 expecting its recorded outcome, then the test modules ``last_tests``.  The first item that does
 not come out as expected kills the mutant.
 
-The unmutated run (the baseline) also records which target modules each statement runs a
-function of (``sys.settrace``, calls only); a mutant inside a function of module ``m`` is then checked only
-by the statements that ran ``m``.  A mutant outside every function (a constant, a class body)
-can reach any caller, and is checked by all of them.
+The unmutated run (the baseline) also records which target modules each item (a statement, a
+group of test modules) runs a function of (``sys.settrace``, calls only); a mutant inside a
+function of module ``m`` is then checked only by the items that ran ``m``.  A mutant outside
+every function (a constant, a class body) can reach any caller, and is checked by all of them.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ def load_config(path: Path = CONFIG) -> dict[str, Any]:
 @dataclass(frozen=True)
 class Item:
     kind: str                     # "pytest" or "statement"
-    name: str                     # the statement id, or the test files joined by spaces
+    name: str                     # the statement id, or the test module
     files: tuple[str, ...] = ()
 
     def label(self) -> str:
@@ -47,8 +47,8 @@ class Item:
 
 @dataclass
 class Plan:
-    """What a child runs: the items, the checks left out, and (after the baseline) which target
-    modules each statement item runs."""
+    """What a child runs: the items (a test module or a statement each), the checks left out, and
+    (after the baseline) which target modules each item runs."""
 
     items: list[Item]
     skipped_checks: dict[str, str]            # "id :: check name" -> why
@@ -66,7 +66,7 @@ class Plan:
                    data.get("relevance"), dict(data.get("seconds", {})))
 
     def relevant(self, item: Item, module: str | None, toplevel: bool) -> bool:
-        if item.kind != "statement" or module is None or toplevel or self.relevance is None:
+        if module is None or toplevel or self.relevance is None:
             return True
         return module in self.relevance.get(item.name, ())
 
@@ -83,9 +83,8 @@ def tagged_statements(tag: str) -> list[str]:
 
 
 def make_plan(config: dict[str, Any], statements: list[str]) -> Plan:
-    tests = [Item("pytest", " ".join(config["first_tests"]), tuple(config["first_tests"]))]
-    tests_last = [Item("pytest", " ".join(config["last_tests"]), tuple(config["last_tests"]))]
-    tests, tests_last = [i for i in tests if i.files], [i for i in tests_last if i.files]
+    tests = [Item("pytest", f, (f,)) for f in config["first_tests"]]
+    tests_last = [Item("pytest", f, (f,)) for f in config["last_tests"]]
     skipped = {skipped_key(s["statement"], s["check"]): s["why"] for s in config.get("skipped_check", [])}
     return Plan(tests + [Item("statement", lid) for lid in statements] + tests_last, skipped,
                 tuple(config["spec_only_checks"]))
@@ -149,8 +148,8 @@ def run_items(plan: Plan, profile_name: str, base: Path, module: str | None = No
     """Run the plan in this process (project modules served from the snapshot ``base``).
 
     Returns ``{"ok": bool, "killer": first item not as expected}``; with ``trace`` (file name ->
-    module path of the targets) also ``relevance`` and ``seconds`` per statement item."""
-    from proofs_checks.profiles import get_profile
+    module path of the targets) also ``relevance`` and ``seconds`` per item."""
+    from spec.profiles import get_profile
     from spec.registry import load_all
 
     os.environ["HYPOTHESIS_PROFILE"] = "ci"
@@ -162,7 +161,7 @@ def run_items(plan: Plan, profile_name: str, base: Path, module: str | None = No
         if not plan.relevant(item, module, toplevel):
             continue
         start = time.perf_counter()
-        tracer = _Tracer(trace) if trace is not None and item.kind == "statement" else None
+        tracer = _Tracer(trace) if trace is not None else None
         if tracer is not None:
             sys.settrace(tracer)
         try:

@@ -10,10 +10,11 @@ the score and the tables are always computed over the whole record.
 from __future__ import annotations
 
 import json
-import tomllib
 from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
+
+import tomllib
 
 from tools.mutation.mutants import Mutant
 
@@ -108,7 +109,8 @@ def sections(mutants: list[Mutant], meta: dict[str, Any], config: dict[str, Any]
                "tools/mutation/suite.toml) under the "
                + ("/".join(profiles) or "quick") + " profile, stopping at the first check that is "
                "not as expected; a mutant inside a function of a module is checked by the "
-               "statements whose unmutated run called a function of that module. A mutant that "
+               "items (test modules, statements) whose unmutated run called a function of that "
+               "module. A mutant that "
                f"crashes on import or exceeds {'/'.join(f'{t:g}' for t in timeouts) or '?'} s "
                "counts as killed. Operators: arithmetic and comparison swaps, and/or, dropped "
                "not/minus, constants n -> n+1, True/False, deleted statements; strings, "
