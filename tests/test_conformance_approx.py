@@ -5,8 +5,9 @@ evaluation names (changed caller arrays, non-finite values, leaving V's column r
 import numpy as np
 import pytest
 
+from benchmarks.peers.planted import poly_attention_1e6
 from impl.poly import exp_polynomial
-from proofs_checks.conformance.approx_check import ApproxOptions, check_approx, evaluate
+from proofs_checks.conformance.approx_check import ApproxOptions, check_approx, corners, evaluate
 from proofs_checks.conformance.declared_poly import declared_polynomial, negativity_witness
 from proofs_checks.conformance.targets import UsageError
 from spec.registry import Counterexample
@@ -53,11 +54,13 @@ def test_negative_kernel_is_flagged_by_its_certificate():
 
 
 def test_correct_approximation_passes_within_its_eps():
-    record = check_approx(P + "poly_attention_1e6", ApproxOptions(eps=3e-6, rank=70, budget=SMALL))
+    record = check_approx(P + "poly_attention_1e6", ApproxOptions(eps=3e-6, rank=15, budget=SMALL))
     assert record["verdict"] == "conforming", record["checks"]
     table = record["tables"][0]
     assert table["rows"][0][-1] <= 3e-6                       # the subject's largest sampled error
-    assert table["rows"][1][0].startswith("poly_attention") and "(at most 70)" in table["rows"][1][1]
+    # beside it: poly_attention of degree 2 (C(6, 2) = 15 features), far less accurate
+    assert table["rows"][1][0].startswith("poly_attention") and "(at most 15)" in table["rows"][1][1]
+    assert table["rows"][1][-1] > 100 * table["rows"][0][-1]
 
 
 def test_exact_attention_passes_with_any_declared_rank():
@@ -67,10 +70,10 @@ def test_exact_attention_passes_with_any_declared_rank():
 
 
 def test_a_claimed_eps_that_is_too_small_fails():
-    record = check_approx(P + "poly_attention_1e6", ApproxOptions(eps=1e-12, budget=SMALL))
-    assert record["verdict"] == "defect"
-    assert any("exceeds the claimed eps" in (c.get("counterexample") or {}).get("message", "")
-               for c in record["checks"])
+    _, Q, K, V = next(c for c in corners(ApproxOptions()) if c[0] == "sign pattern")
+    with pytest.raises(Counterexample, match="exceeds the claimed eps 1e-12"):
+        evaluate(poly_attention_1e6, Q, K, V, 0.25, 1e-12)
+    assert evaluate(poly_attention_1e6, Q, K, V, 0.25, 3e-6) <= 3e-6
 
 
 def test_any_covering_radius_is_valid():

@@ -1,6 +1,7 @@
 """The kit's command line: exit codes 0 / 1 / 2 as a contract, the shrunk program printed and
 replayable with ``replay --structure MODULE:CLASS``, program files with kind, scale and repairs,
-the conformance report, and an outside test suite that uses the pytest plugin."""
+and the conformance report (the vectors commands and the outside test suite that uses the pytest
+plugin: tests/test_conformance_vectors.py)."""
 
 import json
 import os
@@ -113,20 +114,3 @@ def test_replay_program_files_carry_kind_scale_and_repairs(cli, tmp_path):
     assert res.returncode == 0 and "kind exact, scale 2" in res.stdout, res.stdout + res.stderr
     res = cli("replay", "--structure", "benchmarks.peers.planted:Correct", str(path))
     assert res.returncode == 1 and "benchmarks.peers.planted.Correct" in res.stdout
-
-
-def test_vectors_export_check_and_an_outside_suite(cli, tmp_path):
-    out = tmp_path / "vectors"
-    assert cli("vectors", "export", str(out)).returncode == 0
-    res = cli("vectors", "check", "impl.baselines:EagerAttention", str(out))
-    assert res.returncode == 0 and "vectors pass" in res.stdout
-    bad = cli("vectors", "check", "benchmarks.peers.planted:NoShift", str(out), "--only", "logits-700")
-    assert bad.returncode == 1 and "FAIL vector logits-700" in bad.stdout
-    # another project's tests, parametrized by the plugin over the exported vectors
-    suite = ROOT / "tests" / "outside_suite"
-    run = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--attention-vectors={out}"]
-    good = subprocess.run(run, cwd=suite, capture_output=True, text=True, env=ENV)
-    assert good.returncode == 0 and " passed" in good.stdout, good.stdout + good.stderr
-    broken = subprocess.run([*run, "-x"], cwd=suite, capture_output=True, text=True,
-                            env={**ENV, "OUTSIDE_BROKEN": "1"})
-    assert broken.returncode == 1 and "vector threshold-" in broken.stdout and "replay it" in broken.stdout

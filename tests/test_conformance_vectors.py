@@ -4,20 +4,26 @@ logits, every shrunk counterexample program of the committed report and the poly
 replaying them passes the reference and fails a defect."""
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import mpmath
 import pytest
 
+from proofs_checks.__main__ import main
 from proofs_checks.conformance import vector_schema, vectors
 from proofs_checks.report_store import COMMITTED
 
 REPORT = COMMITTED / "report.json"
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory):
     out = tmp_path_factory.mktemp("vectors")
-    vectors.export_vectors(out, REPORT)
+    assert main(["vectors", "export", str(out), "--report", str(REPORT)]) == 0
     return out
 
 
@@ -27,8 +33,8 @@ def loaded(exported):
 
 
 def independent(Q, K, V, scale, rows=None):
-    """Attention at 80 digits without the max shift, from the decimal text of the inputs."""
-    with mpmath.workdps(80):
+    """Attention at 50 digits without the max shift, from the decimal text of the inputs."""
+    with mpmath.workdps(50):
         s = mpmath.mpf(repr(float(scale)))
         out = []
         for i, q in enumerate(Q):
@@ -45,7 +51,7 @@ def independent(Q, K, V, scale, rows=None):
 def agrees(text, value, vmax):
     """``text`` (>= 30 significant digits) equals ``value`` to 30 digits, or to 1e-45 max|V|."""
     digits = text.split("e")[0].replace("-", "").replace(".", "").lstrip("0")
-    with mpmath.workdps(80):
+    with mpmath.workdps(50):
         gap = abs(mpmath.mpf(text) - value)
         return (len(digits) >= 30 or text == "0.0") and (gap <= mpmath.mpf(10) ** -30 * abs(value)
                                                         or gap <= mpmath.mpf(10) ** -45 * vmax)
@@ -133,3 +139,18 @@ def test_expected_values_use_float64_updates():
                "ops": [["update_v", 0, 0, 1e-17], ["query", 0, 0]]}
     # the float64 sum 1 + 1e-17 is 1: the exact sum would show at the 17th digit
     assert vectors.expected_answers(program)[1].startswith("1.000000000000000000000000000000")
+
+
+def test_command_line_check_and_an_outside_suite(exported, capsys):
+    assert main(["vectors", "check", "impl.baselines:EagerAttention", str(exported)]) == 0
+    assert "vectors pass" in capsys.readouterr().out
+    assert main(["vectors", "check", "benchmarks.peers.planted:NoShift", str(exported), "--only", "logits-700"]) == 1
+    assert "FAIL vector logits-700" in capsys.readouterr().out
+    # another project's tests, parametrized by the plugin over the exported vectors
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    run = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--attention-vectors={exported}"]
+    suite = ROOT / "tests" / "outside_suite"
+    good = subprocess.run(run, cwd=suite, capture_output=True, text=True, env=env)
+    assert good.returncode == 0 and " passed" in good.stdout, good.stdout + good.stderr
+    broken = subprocess.run([*run, "-x"], cwd=suite, capture_output=True, text=True, env={**env, "OUTSIDE_BROKEN": "1"})
+    assert broken.returncode == 1 and "vector threshold-" in broken.stdout and "replay it" in broken.stdout

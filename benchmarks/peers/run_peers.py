@@ -1,7 +1,8 @@
 """Run the conformance kit on every outside implementation and planted subject, and record what it
-found in ``benchmarks/peers/results.json`` (the figures of docs/conformance.md).
+found in ``build/peers/results.json`` (docs/conformance.md quotes its figures; the file is not
+committed, as every JSON file under benchmarks/ ships in the wheel).
 
-    python -m benchmarks.peers.run_peers [--only NAME ...] [--profile quick|deep]
+    python -m benchmarks.peers.run_peers [--only NAME ...] [--profile quick|deep] [--out FILE]
 
 The unlicensed structures need their repository snapshots (``benchmarks.peers.unlicensed``);
 without them their runs are recorded as not run.  Timings depend on the machine and its load.
@@ -21,12 +22,13 @@ from proofs_checks.conformance.conformance_report import json_safe
 from proofs_checks.conformance.dynamic_check import DynamicOptions, check_dynamic
 from proofs_checks.conformance.targets import UsageError
 
-OUT = Path(__file__).with_name("results.json")
+OUT = Path("build") / "peers" / "results.json"
 P = "benchmarks.peers."
 
 DYNAMIC = {
     "david-dynamic": P + "unlicensed:DavidDynamicAttention",
     "david-enhanced": P + "unlicensed:DavidEnhancedDynamicAttention",
+    "david-enhanced-adaptive": P + "unlicensed:DavidEnhancedAdaptive",
     "planted-correct": P + "planted:Correct",
     "planted-wrong-axis": P + "planted:WrongAxis",
     "planted-no-shift": P + "planted:NoShift",
@@ -75,13 +77,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", nargs="+", default=None, help="names of runs (keys of DYNAMIC and APPROX)")
     parser.add_argument("--profile", choices=["quick", "deep"], default="quick")
+    parser.add_argument("--out", type=Path, default=OUT, help="the record (runs already in it are kept)")
     args = parser.parse_args()
-    record = json.loads(OUT.read_text()) if OUT.exists() else {"runs": {}}
+    out = args.out
+    record = json.loads(out.read_text()) if out.exists() else {"runs": {}}
     record["runs"].update(json_safe(run(args.only, args.profile)))
     record["environment"] = {"python": platform.python_version(), "machine": platform.machine(),
                              "note": "a machine shared with other jobs: timings are indicative only"}
-    OUT.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
-    print(f"wrote {OUT}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
+    print(f"wrote {out}")
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import types
 from functools import lru_cache
 from pathlib import Path
@@ -50,6 +51,9 @@ def original(name: str) -> types.ModuleType:
         raise ImportError(f"no snapshot of {mirror} at {git_dir} (set PEER_MIRROR): {exc}") from None
     module = types.ModuleType(f"peer_{name}")
     module.__file__ = f"{mirror}@{commit[:7]}/{path}"
+    # registered so that pickle finds its classes: the enhanced version sends bound methods to a
+    # multiprocessing.Pool (forked workers inherit the registration)
+    sys.modules[module.__name__] = module
     exec(compile(source, module.__file__, "exec"), module.__dict__)  # noqa: S102 - the subject under test
     return module
 
@@ -61,7 +65,11 @@ class _Adapter:
         if scale != 1:
             raise ValueError(f"the original computes exp(Q K^T): scale must be 1, got {scale}")
         del a
-        self.inner = getattr(original(self.original_class), self.original_class)(Q, K, V)
+        module = original(self.original_class)
+        self.inner = getattr(module, self.original_class)(Q, K, V, **self.options(module))
+
+    def options(self, module: types.ModuleType) -> dict[str, Any]:
+        return {}
 
     def update_k(self, i: int, j: int, delta: float) -> None:
         self.inner.lazy_update_K([(i, j, delta)])
@@ -82,3 +90,11 @@ class DavidDynamicAttention(_Adapter):
 
 class DavidEnhancedDynamicAttention(_Adapter):
     original_class = "EnhancedDynamicAttention"
+
+
+class DavidEnhancedAdaptive(DavidEnhancedDynamicAttention):
+    """With the module's own ``adaptive_threshold`` as its ``main()`` passes it: the default, a
+    lambda, cannot be pickled for the pool, so every key update fails at the next query."""
+
+    def options(self, module: types.ModuleType) -> dict[str, Any]:
+        return {"adaptive_threshold_func": module.adaptive_threshold}
