@@ -154,3 +154,38 @@ def test_command_line_check_and_an_outside_suite(exported, capsys):
     assert good.returncode == 0 and " passed" in good.stdout, good.stdout + good.stderr
     broken = subprocess.run([*run, "-x"], cwd=suite, capture_output=True, text=True, env={**env, "OUTSIDE_BROKEN": "1"})
     assert broken.returncode == 1 and "vector threshold-" in broken.stdout and "replay it" in broken.stdout
+
+
+def test_nothing_to_run_is_not_a_pass(tmp_path, capsys):
+    vector = vectors.approx_vectors()[0]
+    (tmp_path / "only-approx.json").write_text(json.dumps(vector))
+    assert main(["vectors", "check", "impl.dynamic:DynamicAttention", str(tmp_path)]) == 2
+    assert "no dynamic vector" in capsys.readouterr().err
+
+
+def test_plugin_builds_the_vectors_when_no_directory_is_given(monkeypatch):
+    from proofs_checks import vectors_plugin
+
+    # the building itself is the exported vectors' (above); here, that the plugin calls it once
+    monkeypatch.setattr(vectors, "build_vectors", lambda report: [_tiny_vector()])
+
+    class Config:
+        stash: dict = {}
+        rootpath = ROOT
+        invocation_params = type("P", (), {"dir": ROOT})
+
+        def getoption(self, name):
+            return None
+
+        def getini(self, name):
+            return ""
+
+    found = vectors_plugin._vectors(Config())
+    assert found and all(isinstance(v, vectors.Vector) for v in found)
+    assert vectors_plugin._vectors(Config()) is found          # built once per session
+
+
+def _tiny_vector():
+    program = {"kind": "float", "a": 0.5, "scale": 1.0, "Q": [[0.0]], "K": [[0.0]], "V": [[1.0]],
+               "ops": [["query", 0, 0]]}
+    return vectors.dynamic_vector("tiny", program, {"source": "test"}, "one query")

@@ -191,6 +191,11 @@ def cmd_vectors(args: argparse.Namespace) -> int:
         return 2
     for line in record["lines"]:
         print(line)
+    if record["total"] == 0:
+        # nothing ran is never a pass
+        print(f"usage error: no {record['type']} vector in {args.dir} could run on {record['subject']}",
+              file=sys.stderr)
+        return 2
     print(f"{record['subject']}: {record['passed']} of {record['total']} vectors pass")
     return 0 if record["passed"] == record["total"] else 1
 
