@@ -182,7 +182,12 @@ def cmd_vectors(args: argparse.Namespace) -> int:
 
     try:
         if args.vectors_command == "export":
-            paths = vectors.export_vectors(Path(args.dir), None if args.report is None else Path(args.report))
+            report: Path | None = Path(args.report) if args.report else vectors.default_report()
+            if args.report is None and report is not None and not report.exists():
+                print(f"note: no report at {report}: the vectors of its counterexamples are left out "
+                      "(--report FILE)")
+                report = None
+            paths = vectors.export_vectors(Path(args.dir), report)
             print(f"wrote {len(paths)} files to {args.dir} (schema.json and one file per vector)")
             return 0
         record = vectors.check_vectors(args.target, Path(args.dir), tol=args.tol, only=args.only)

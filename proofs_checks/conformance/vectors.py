@@ -158,11 +158,12 @@ def default_report() -> Path:
     return COMMITTED / "report.json"
 
 
-def export_vectors(out: Path, report_path: Path | None = None) -> list[Path]:
+def export_vectors(out: Path, report_path: Path | None) -> list[Path]:
+    """Write every vector and schema.json into ``out``; ``report_path`` None leaves out the
+    report's counterexamples (a named report that does not exist is an error)."""
     from proofs_checks.report import atomic_write
 
-    report_path = default_report() if report_path is None else report_path
-    if not Path(report_path).exists():
+    if report_path is not None and not Path(report_path).exists():
         raise VectorFileError(f"{report_path}: no report to take counterexamples from (--report FILE)")
     paths = []
     for vector in build_vectors(report_path):
