@@ -10,9 +10,10 @@ or refusal: they are not stabilised for float64 (see ``run_call``).
 The structure receives arrays of its own; the survey keeps its mirror of Q, K, V apart and
 compares the structure's arrays with copies taken before each call, so a structure that writes
 into its caller's arrays is reported as such ("the caller's K was modified in place"), not as a
-wrong answer.  An accepted call whose arguments have no numeric reading (None as an index or a
-delta, a string, an object) is judged by its answers: they must be those of some reading of the
-call, the unchanged matrices included.  :func:`subject_survey` runs the same calls on any
+wrong answer.  An accepted call is judged by its answers: those of its numeric reading (indices
+as Python reads them, a string of digits or an integral float included), or, for arguments with
+no numeric reading (None as an index or a delta, an object), those of the unchanged matrices, as
+such a call can mean no change.  :func:`subject_survey` runs the same calls on any
 structure (``check-dynamic --strict-input``); its state is judged by its answers
 (``output()`` before and after a refused call), as its attributes are its own business.
 """
