@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import numbers
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Literal
 
 import mpmath
 import numpy as np
@@ -44,7 +44,7 @@ class Kind:
         # kinds are compared by identity: a copied or unpickled structure keeps the same kind
         return _kind_named, (self.name,)
 
-    def zeros(self, shape: tuple[int, ...], order: str = "C") -> np.ndarray:
+    def zeros(self, shape: tuple[int, ...], order: Literal["C", "F"] = "C") -> np.ndarray:
         if self.name == "float64":
             return np.zeros(shape, order=order)
         out = np.empty(shape, dtype=object)
