@@ -146,3 +146,11 @@ def test_strict_input_can_fail():
     record = check_dynamic(P + "Correct", DynamicOptions(budget=SMALL, strict_input=True, kinds=("float",)))
     hostile = next(c for c in record["checks"] if c["name"] == "hostile input")
     assert hostile["status"] == "failed" and "call" in hostile["counterexample"]["values"]
+
+
+def test_hostile_tolerance_follows_the_updated_values():
+    # found by the deep profile: a value update of 1.8e7 is answered within 1e-9 of the new max|V|,
+    # and must be judged against that V, not the one before the update
+    tally = Counter()
+    run_call({"target": "DynamicAttention", "method": "update_v", "args": (0, 0, 17837070.0)}, tally)
+    assert tally == Counter(tried=1, accepted=1)
