@@ -234,7 +234,7 @@ def check_approx(target: str, options: ApproxOptions = ApproxOptions()) -> dict[
         warnings.simplefilter("ignore")
         checks.append(_run("corners of the regime", lambda: _corners(f, options, scale, worst)))
         checks.append(_run("search (Hypothesis, steered to large errors)",
-                           lambda: {"examples": _search(f, options, scale, profile, budget["search"], worst)}))
+                           lambda: _searched(_search(f, options, scale, profile, budget["search"], worst), options)))
         errors: list[float] = []
         checks.append(_run("error distribution on a random sample",
                            lambda: _measure(f, sample, scale, options, errors)))
@@ -261,6 +261,11 @@ def check_approx(target: str, options: ApproxOptions = ApproxOptions()) -> dict[
             "notes": notes + [_worst_note(checks[:2], worst[0])],
             "verdict": "defect" if failed else ("error" if errored else "conforming"),
             "duration_s": round(time.time() - started, 2)}
+
+
+def _searched(count: int, options: ApproxOptions) -> dict[str, Any]:
+    return {"examples": count, "detail": f"{count} inputs, 1 <= n <= {options.n}, d = {options.d}, "
+                                         f"entries of Q, K in [-{options.bound:g}, {options.bound:g}]"}
 
 
 def _worst_note(searches: list[dict[str, Any]], worst: float) -> str:
