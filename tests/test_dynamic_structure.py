@@ -248,3 +248,17 @@ def test_value_overflow_check_counts_the_pending_updates(qkv):
     assert S.pending == (0, 4)
     with pytest.raises(ValueError):
         S.update_v(0, 0, 1e250)                     # 2e250: refused
+
+
+@pytest.mark.parametrize("bad,error", [(True, TypeError), ("1", TypeError), (1j, TypeError),
+                                       (None, TypeError), (float("nan"), ValueError)])
+def test_query_update_validates_its_delta(bad, error, qkv, snapshot):
+    """``update_q`` validates ``delta`` like the other updates (the deleted
+    ``delta = self._delta(delta)``: True would be added as 1, a string would reach numpy):
+    refused naming the argument, with the state unchanged."""
+    S = DynamicAttention(*qkv(5, 3))
+    S.update_k(1, 1, 0.5)
+    before = snapshot(S)
+    with pytest.raises(error, match="delta"):
+        S.update_q(0, 0, bad)
+    assert snapshot(S) == before

@@ -106,9 +106,18 @@ def test_exact_counts_of_the_paper_operations():
     assert T == 4
     init = S.ledger.calls[0]
     assert (init.mul_adds, init.exps) == (2 * n * n * d + 6 * n * n, n * n)
+    # words: Q copied column-major (2nd), Q K^T (2nd + n^2), the scale, the finiteness test, all()
+    # (2n^2, 2n^2, n^2), the row maxima (n^2 + n), M - s (3n^2), exp (2n^2), M and A copied
+    # column-major (2n^2 each), the row sums (n^2 + n), W = D (2n), A V (n^2 + 2nd), C copied
+    # column-major (2nd)
+    assert init.words == 18 * n * n + 8 * n * d + 4 * n
     S.update_k(0, 0, 0.1)
     c = S.ledger.last()
     assert (c.op, c.mul_adds, c.exps, c.recomputes) == ("update_k", 11 * n, n, 0)
+    # words: the axpy (3n) and its finiteness dot product (2n + 1), M[:, i] - s (3n), its maximum
+    # (n), exp (2n), Delta_A (3n), the M and A columns stored (2n each), D += (3n), |Delta_A| (2n),
+    # W += (3n), the cancellation test (6n), the row of V0 stored in PK_v (2d)
+    assert c.words == 32 * n + 2 * d + 1
     S.update_v(1, 1, 0.5)
     S.update_v(2, 1, 0.5)
     S.query(3, 1)                                        # ck = 1, cv = 2, both hit column 1
