@@ -10,9 +10,8 @@ import math
 import numpy as np
 import pytest
 
-from benchmarks import check_section, write_sections
 from benchmarks import baselines_lowrank as lr
-from benchmarks import dynamic_bench, ledger_overhead, poly_compare, real_report
+from benchmarks import check_section, dynamic_bench, ledger_overhead, poly_compare, real_report, write_sections
 from impl.attention import attention
 
 

@@ -14,8 +14,7 @@ from hypothesis import strategies as st
 from proofs_checks.engines import engine_for
 from proofs_checks.results import lemma_status
 from spec.profiles import get_profile
-from spec.registry import (Counterexample, Direct, Exhaustive, Lemma, Property, SmtProof, Source,
-                           SympyProof)
+from spec.registry import Counterexample, Direct, Exhaustive, Lemma, Property, SmtProof, Source, SympyProof
 
 QUICK = get_profile("quick")
 

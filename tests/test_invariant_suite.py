@@ -6,8 +6,8 @@ to hold must hold (or be proved), and every erratum must be confirmed with its c
 
 import pytest
 
-from spec.profiles import get_profile
 from proofs_checks.runner import run_lemma
+from spec.profiles import get_profile
 from spec.registry import load_all
 
 LEMMAS = load_all()

@@ -22,6 +22,7 @@ from impl.literal.slots import Entry, LiteralUndefinedRead, Slots
 from impl.threshold import lazy_threshold
 from spec.da.query_kernels import _c0, _truth, query_numerator_v1
 
+
 def query_numerator(a0: list[list[int]], v0: list[list[int]], key: int, delta: list[int],
                     vrow: int, vcol: int, gamma: int, i: int, j: int) -> bool:
     """Corrected Algorithm 4: C_ij + delta_i V0[key][j] + A_cur[i][vrow] gamma [vcol == j].

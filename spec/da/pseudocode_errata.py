@@ -11,8 +11,17 @@ from impl.literal import REPAIRS, PaperAppendixAttention, PaperV1Attention
 from impl.literal.repairs import APPENDIX_DEFECTS, V1_DEFECTS
 from spec.da.bounded_identities import lemma_4_8
 from spec.da.list_index import contradiction
-from spec.da.printed_pseudocode import (PAPER_OPS, PRINTED_FLOAT, RC_DELTA_D, RC_LISTD, RC_QUERY,
-                                        RC_RECOMPUTE, RC_THRESHOLD, S4, all_but)
+from spec.da.printed_pseudocode import (
+    PAPER_OPS,
+    PRINTED_FLOAT,
+    RC_DELTA_D,
+    RC_LISTD,
+    RC_QUERY,
+    RC_RECOMPUTE,
+    RC_THRESHOLD,
+    S4,
+    all_but,
+)
 from spec.registry import Direct, Erratum, Lemma, Source, Stateful, SympyProof, register
 
 # E1, E3, E8: one inconsistency (one root cause), one record per printed read it involves.

@@ -31,11 +31,10 @@ substitutes the induction hypothesis for the previous value; sympy proves the re
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, Iterator
 
 import sympy
-
-from functools import partial
 
 from impl.literal import PaperV1Attention
 from impl.literal.repairs import V1_DEFECTS

@@ -18,14 +18,13 @@ by the record's state-machine checks.
 
 from __future__ import annotations
 
-from typing import Any, Iterator
-
-from spec.da import query_lemma
 from functools import partial
+from typing import Any, Iterator
 
 from impl.dynamic import DynamicAttention
 from impl.literal import PaperV1Attention
 from impl.literal.repairs import V1_DEFECTS
+from spec.da import query_lemma
 from spec.da.bounded_identities import lemma_4_8
 from spec.da.printed_pseudocode import PRINTED_FLOAT, RC_RECOMPUTE, S4, all_but
 from spec.registry import Erratum, Lemma, Source, Stateful, SympyProof, register
