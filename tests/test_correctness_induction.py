@@ -4,8 +4,8 @@ broken code (each printed repair left out, mutants of impl/dynamic.py), and its 
 test, the generic states, the workers) do what the proof relies on.
 
 ``python -m tests.test_correctness_induction --sample N --module impl/dynamic.py`` runs the
-proof on N mutants of a module (0: all) and prints how many it rejects (the figures of the
-report).
+proof (quick sizes; ``--subject`` for a printed algorithm) on N mutants of a module spread over
+it (0: all) and prints how many it rejects (the figures of the report).
 """
 
 from __future__ import annotations
@@ -203,6 +203,7 @@ KILLED = [
     ("impl/dynamic.py", "DynamicAttention._close_update", "self.ck < self.threshold",
      "self.ck <= self.threshold"),
     ("impl/dynamic.py", "DynamicAttention.recompute", "self.cv = 0", "pass"),
+    ("impl/dynamic.py", "DynamicAttention.__init__", "self.cv = 0", "pass"),
     ("impl/dynamic.py", "DynamicAttention._rebuild_rows",
      "led.fill(self.pk_cols, (rows, slice(0, self.ck)), 0)", "pass"),
     # the first of two: the exact kinds' branch (the second is float64's)
@@ -246,10 +247,11 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--module", default="impl/dynamic.py")
     parser.add_argument("--sample", type=int, default=30)
+    parser.add_argument("--subject", default="DynamicAttention", choices=list(ci.SUBJECTS))
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--out")
     args = parser.parse_args()
-    figures = sample(args.module, args.sample, jobs=args.jobs)
+    figures = sample(args.module, args.sample, args.subject, jobs=args.jobs)
     text = json.dumps(figures, indent=1)
     if args.out:
         Path(args.out).write_text(text)

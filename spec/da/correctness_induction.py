@@ -162,20 +162,26 @@ def _apply(S: Any, truth: Truth, step: Step) -> None:
         raise ValueError(f"unknown operation {op!r}")
 
 
+def _as_counterexample(what: str, fn: Callable[..., Any], *args: Any) -> Any:
+    """``fn(*args)``, with any exception but a Counterexample turned into one: the structure
+    raising on a valid call (or leaving a state without a member) fails the step."""
+    try:
+        return fn(*args)
+    except Counterexample:
+        raise
+    except Exception as exc:  # noqa: BLE001 - see the docstring
+        raise Counterexample(f"{what} raised {type(exc).__name__}: {exc}") from exc
+
+
 def prove_step(step: Step) -> None:
     """The predicate of one step: raises :class:`spec.Counterexample` when it fails."""
     subject, shape = SUBJECTS[step.subject], step.shape
     if step.op == "init":
-        S, truth = subject.init(shape.n, shape.d, shape.threshold)
+        S, truth = _as_counterexample("Init", subject.init, shape.n, shape.d, shape.threshold)
     else:
-        S, truth = subject.generic(shape)
-        try:
-            _apply(S, truth, step)
-        except Counterexample:
-            raise
-        except Exception as exc:  # noqa: BLE001 - the structure raising on a valid call is a failure
-            raise Counterexample(f"{step.op} raised {type(exc).__name__}: {exc}") from exc
-    subject.invariant(S, truth)
+        S, truth = _as_counterexample("Init (for the generic state)", subject.generic, shape)
+        _as_counterexample(step.op, _apply, S, truth, step)
+    _as_counterexample("reading the state", subject.invariant, S, truth)
 
 
 def outcome_of(prove: Callable[[Step], None]) -> Callable[[Step], Outcome]:
