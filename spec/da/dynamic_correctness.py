@@ -45,9 +45,11 @@ INDUCTION_NOTE = (
     "exp(y), spec.da.symbolic_zero), leaves a state that satisfies it for the new Q, K, V, and "
     "query and output equal D^{-1} exp(scale Q K^T) V there; every reachable state satisfies "
     "it, so by induction on the length every answer of every operation sequence is exact at "
-    "the sizes enumerated. Not covered: list slots past the counts are fresh symbols with index "
-    "cell (0, 0) rather than every stale index; float64 (its rows shifts and refresh, "
-    "impl.expkernel) and n, d beyond the scope, which the searches of DA-4.1/search cover.")
+    "the sizes enumerated. The scope says where the value-update slots past the count hold "
+    "every stale cell and where only (0, 0). Not covered here: float64 (its row shifts and "
+    "refresh, impl.expkernel) and n, d beyond the scope, which the searches of DA-4.1/search "
+    "cover; normalize=False (DA Definition 5.4's unnormalized output); invalid arguments "
+    "(DA-4.1/hostile-input); the operation counts (DA-4.9).")
 
 register(Lemma(
     id="DA-4.1", paper="DA", kind="theorem", title="Theorem 4.1, correctness of DynamicAttention",
@@ -118,7 +120,10 @@ register(Lemma(
     notes="Proof as for DA-4.1 (spec.da.correctness_induction), with the invariant of the printed "
           "state (spec.da.symbolic_printed_states: A, the telescoped List_D, List_C against C and "
           "V0, List_V against V). Each repair is needed: with any one of them left out the "
-          "induction fails (tests/test_correctness_induction.py). Float64 is DA-4.1/repaired-float.",
+          "induction fails (tests/test_correctness_induction.py). Not covered: list slots past "
+          "the counts that nothing ever wrote (the generic states hold an entry of fresh symbols "
+          "there; Query and Recompute skip an empty slot, Algorithm 2 line 10 raises on one); "
+          "float64, which is DA-4.1/repaired-float.",
 ))
 register(Lemma(
     id="DA-4.1/repaired-float", paper="DA",
