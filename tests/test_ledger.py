@@ -396,3 +396,37 @@ def test_reading_the_calls():
     assert [c.op for c in led.calls] == ["a", "b", "a", "c"]
     led.clear()
     assert led.calls == []
+
+
+def test_the_float64_stabilisation_is_counted():
+    """A key update that pushes a logit past the headroom rescales its row (``rows_rescaled``): the
+    test and the shift again (2n), and n + d + T + 3 per rescaled row (its A row, D, W, C and
+    PK_cols entries, the new shift); one that spends a row's cancellation budget re-evaluates the
+    rows (``rows_refreshed``): the test again (3n), and 2nd + 4n per row."""
+    n, d, T = 2, 1, 2
+    S = DynamicAttention(np.array([[1.0], [0.5]]), np.zeros((2, 1)), np.array([[1.0], [2.0]]), a=1.0)
+    S.update_k(0, 0, 64.0)                               # exactly the headroom: no rescale
+    c = S.ledger.last()
+    assert (c.rows_rescaled, c.mul_adds, c.exps) == (0, 11 * n, n)
+    S = DynamicAttention(np.array([[1.0], [0.5]]), np.zeros((2, 1)), np.array([[1.0], [2.0]]), a=1.0)
+    S.update_k(0, 0, 64.5)                               # row 0's logit 64.5 > 64 above its shift
+    c = S.ledger.last()
+    assert (c.rows_rescaled, c.rows_refreshed) == (1, 0)
+    assert (c.mul_adds, c.exps) == (11 * n + 2 * n + 1 * (n + d + T + 3), n + 1)
+    R = 5e4
+    S = DynamicAttention(np.ones((2, 1)), np.array([[0.0], [-np.log(R)]]), np.array([[1.0], [2.0]]), a=1.0)
+    S.update_k(0, 0, -40.0)                              # A[r, 0]: 1 -> e^-40, D about 1/R
+    c = S.ledger.last()
+    assert (c.rows_rescaled, c.rows_refreshed) == (0, 2)
+    assert (c.mul_adds, c.exps) == (11 * n + 3 * n + 2 * (2 * n * d + 4 * n), n + 2 * n)
+
+
+def test_space_of_an_exact_structure():
+    """Exact kinds keep no cancellation budgets W: the kernel holds Q, K, M, A, s and D."""
+    import sympy
+
+    o = lambda rows: np.array([[sympy.Integer(v) for v in r] for r in rows], dtype=object)
+    S = DynamicAttention(o([[1, 0], [0, 1], [1, 1]]), o([[0, 1], [1, 0], [1, 1]]), o([[1, 2], [3, 4], [5, 6]]))
+    n, d, T = 3, 2, S.threshold
+    assert S.kernel.W is None and T == 2
+    assert S.space == (2 * n * d + 2 * n * n + 2 * n) + 2 * n * d + n * T + T * d + 3 * T
