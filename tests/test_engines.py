@@ -158,3 +158,20 @@ def test_an_erratum_description_needs_a_known_severity():
     with pytest.raises(ValueError):
         Lemma("X-1", "DA", "t", "s", Source("000", "1", "1"), (direct_check(lambda p: {}),),
               erratum=Erratum("typo", "RC"))
+
+
+def test_a_stateful_after_recompute_check_returning_false_is_an_error():
+    from impl.dynamic import DynamicAttention
+    from spec.registry import Stateful
+
+    check = Stateful("s", DynamicAttention, "DynamicAttention", ops=("update_v", "recompute"),
+                     invariant="recompute", n_max=2, d_max=1)
+    import proofs_checks.engines.stateful as stateful_engine
+
+    original = stateful_engine.check_recompute_state
+    try:
+        stateful_engine.check_recompute_state = lambda *a, **k: False
+        result = engine_for(check).run(check, QUICK)
+    finally:
+        stateful_engine.check_recompute_state = original
+    assert result.status == "error" and "returned False" in result.detail

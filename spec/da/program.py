@@ -281,7 +281,9 @@ class ProgramRunner:
             for (r, c), value in np.ndenumerate(got):
                 check_value(value, expected[r, c], self.V, self.kind, {"entry": [r, c]}, rounding, self.tol)
         elif name == "recompute" and self.after_recompute is not None:
-            self.after_recompute(self.subject, self.Q, self.K, self.V, self.kind, {})
+            returned = self.after_recompute(self.subject, self.Q, self.K, self.V, self.kind, {})
+            if returned is not None:   # a check fails by raising; a returned False is no pass
+                raise TypeError(f"the after-recompute check returned {returned!r} instead of None")
 
 
 def replay(program: dict[str, Any], factory: Callable[..., Any],
