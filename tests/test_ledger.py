@@ -420,7 +420,8 @@ def test_the_float64_stabilisation_is_counted():
     assert (c.rows_rescaled, c.rows_refreshed) == (0, 2)
     assert (c.mul_adds, c.exps) == (11 * n + 3 * n + 2 * (2 * n * d + 4 * n), n + 2 * n)
     S.update_k(1, 0, 0.01)                               # the re-evaluated rows start a new budget
-    assert (S.ledger.last().rows_refreshed, S.ledger.last().mul_adds) == (0, 11 * n)
+    c = S.ledger.last()                                  # (and ck = T = 2: the recompute, n T d + n d)
+    assert (c.rows_refreshed, c.recomputes, c.mul_adds) == (0, 1, 11 * n + n * T * d + n * d)
 
 
 def test_space_of_an_exact_structure():
