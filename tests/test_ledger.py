@@ -419,7 +419,8 @@ def test_the_float64_stabilisation_is_counted():
     c = S.ledger.last()
     assert (c.rows_rescaled, c.rows_refreshed) == (0, 2)
     assert (c.mul_adds, c.exps) == (11 * n + 3 * n + 2 * (2 * n * d + 4 * n), n + 2 * n)
-    S.update_k(1, 0, 0.01)                               # the re-evaluated rows start a new budget
+    np.testing.assert_array_equal(S.kernel.W, S.kernel.D)   # a re-evaluated row's budget restarts
+    S.update_k(1, 0, 0.01)
     c = S.ledger.last()                                  # (and ck = T = 2: the recompute, n T d + n d)
     assert (c.rows_refreshed, c.recomputes, c.mul_adds) == (0, 1, 11 * n + n * T * d + n * d)
 
