@@ -144,7 +144,11 @@ def test_query_update_and_output_counts():
     S.update_k(1, 0, 0.2)
     S.update_v(0, 3, 0.5)
     S.output()
-    assert S.ledger.last().mul_adds == (n * 1 * d + n * d) + n + n * d
+    c = S.ledger.last()
+    assert (c.op, c.pending, c.mul_adds) == ("output", (1, 1), (n * 1 * d + n * d) + n + n * d)
+    S.update_k(2, 0, 0.2)
+    S.update_q(3, 1, -0.3)                               # two pending key updates, one value update
+    assert S.ledger.last().pending == (2, 1)
 
 
 def test_rejected_calls_record_nothing_and_off_records_nothing():
