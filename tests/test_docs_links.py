@@ -18,7 +18,8 @@ PATH_SUFFIXES = (".py", ".md", ".json", ".toml", "/")
 FENCE = re.compile(r"^(```|~~~).*?^\1", re.S | re.M)
 CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.S)
 LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
-COMMAND = re.compile(r"(?<![\w\"'-])(?:python -m proofs_checks|attention-proofs)[ \t]+([a-z][a-z-]*)\b(?:[ \t]+([a-z][a-z-]*)\b)?")
+COMMAND = re.compile(r"(?<![\w\"'-])(?:python -m proofs_checks|attention-proofs)"
+                     r"[ \t]+([a-z][a-z-]*)\b(?:[ \t]+([a-z][a-z-]*)\b)?")
 
 
 def doc_files() -> list[Path]:
