@@ -34,9 +34,6 @@ bench: $(REAL_STAMP)
 	$(PY) -m pip install --quiet -e '.[test,real,bench]'
 	OPENBLAS_NUM_THREADS=1 $(PY) -m benchmarks.run_all
 
-test: $(STAMP)
-	HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q
-
 LINT_STAMP := $(VENV)/.installed-lint
 
 $(LINT_STAMP): $(STAMP)
@@ -47,6 +44,10 @@ $(LINT_STAMP): $(STAMP)
 lint: $(LINT_STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m mypy
+
+# the lint first: it takes about a minute, the tests about ten
+test: lint
+	HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q
 
 clean:
 	rm -rf $(VENV) .hypothesis .pytest_cache .mypy_cache .ruff_cache build

@@ -8,7 +8,8 @@ of 250 operations: on a shared machine the speed drifts by tens of percent withi
 runs of this workload were measured 0.12 s and 0.19 s a few seconds apart), and blocks a few
 milliseconds apart see the same speed.  Each repeat gives a ratio on/off of CPU time
 (``benchmarks.clock``: waiting for a shared core is not counted) over the whole workload; the
-figure is the median of the repeats' ratios, with their interquartile range beside it.  Writes ``benchmarks/ledger_results.json`` (the report's sections format); also run by
+figure is the median of the repeats' ratios, with their interquartile range beside it.
+Writes ``benchmarks/ledger_results.json`` (the report's sections format); also run by
 ``make bench``.  The goal (issue 5): the ledger adds under 5%.
 """
 

@@ -193,7 +193,7 @@ class NaiveAttention:
                 with np.errstate(over="ignore", invalid="ignore"):
                     logits = led.scale(led.matmul(other, vec), self.scale)
                 if not led.all(led.isfinite(logits)):
-                    raise ValueError(f"the update makes the logits scale * Q K^T overflow float64")
+                    raise ValueError("the update makes the logits scale * Q K^T overflow float64")
         return new
 
     def update_k(self, i: int, j: int, delta: Any) -> None:

@@ -21,15 +21,16 @@ class CallCost:
     pending: tuple[int, int] = (0, 0)
 
     # Optional extras, set on an instance only when used (class attributes, not dataclass fields,
-    # so that creating a CallCost on the DynamicAttention path costs nothing more):
+    # so that creating a CallCost on the DynamicAttention path costs nothing more; their types are
+    # type comments because an annotation would make them fields):
     #: named parts of this call's own counts, {part: [mul_adds, exps, words]} (``Ledger.part``)
-    parts = None        # dict[str, list[int]] | None
+    parts = None  # type: dict[str, list[int]] | None
     #: calls made to another structure or oracle during this call, {op: count} (``Ledger.sub``)
-    sub_calls = None    # dict[str, int] | None
+    sub_calls = None  # type: dict[str, int] | None
     #: [mul_adds, exps, words] of those calls as their own ledgers recorded them
-    sub_cost = None     # list[int] | None
+    sub_cost = None  # type: list[int] | None
     #: sizes of the instance (``Ledger.sizes``), e.g. {"n": 8, "r": 36}
-    sizes = None        # dict[str, int] | None
+    sizes = None  # type: dict[str, int] | None
 
     def part(self, name: str) -> list[int]:
         """``[mul_adds, exps, words]`` of a named part (zeros when the call has no such part)."""

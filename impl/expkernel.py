@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 
@@ -133,7 +134,8 @@ class ExpKernel:
         self._store_key(upd, new_col)
         led.add(self.D, delta_a, out=self.D)
         led.absolute(delta_a, out=new_col)
-        led.add(self.W, new_col, out=self.W)
+        W = cast(np.ndarray, self.W)                 # the shifted (float64) kinds keep budgets
+        led.add(W, new_col, out=W)
         return delta_a
 
     def _store_key(self, upd: KeyUpdate, new_col: np.ndarray) -> None:
@@ -149,7 +151,7 @@ class ExpKernel:
         led.note(rows_rescaled=rows.size)
         factor = led.exp(led.subtract(led.take(self.s, rows), new_shift))
         led.assign(self.s, rows, new_shift)
-        for arr in (self.D, self.W):
+        for arr in (self.D, cast(np.ndarray, self.W)):   # _rescale: the shifted kinds only
             led.assign(arr, rows, led.multiply(led.take(arr, rows), factor))
         for arr in (self.A, *self.row_scaled):
             led.assign(arr, rows, led.multiply(led.take(arr, rows), factor[:, None]))

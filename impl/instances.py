@@ -72,7 +72,8 @@ def load_arrays(path: str | Path, fields: Sequence[str]) -> dict[str, np.ndarray
 def save_arrays(path: str | Path, **arrays: np.ndarray) -> None:
     path = Path(path)
     if path.suffix.lower() == ".npz":
-        np.savez(path, **{k: np.asarray(v, dtype=np.float64) for k, v in arrays.items()})
+        as_float: dict[str, Any] = {k: np.asarray(v, dtype=np.float64) for k, v in arrays.items()}
+        np.savez(path, **as_float)
     elif path.suffix.lower() == ".json":
         path.write_text(json.dumps({k: np.asarray(v, dtype=np.float64).tolist() for k, v in arrays.items()}))
     else:

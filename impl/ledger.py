@@ -47,9 +47,6 @@ an open call only.  Two additions for the one-shot algorithms and the reductions
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
-
-import numpy as np
 
 from impl.call_cost import CallCost
 from impl.counted_ops import CountedOps
@@ -177,7 +174,9 @@ class Ledger(CountedOps):
     def _close_part(self) -> None:
         m0, e0, w0 = self._snap
         m, e, w = self._totals()
-        acc = self._open.parts.setdefault(self._part, [0, 0, 0])
+        call, part = self._open, self._part
+        assert call is not None and call.parts is not None and part is not None    # set by part()
+        acc = call.parts.setdefault(part, [0, 0, 0])
         acc[0] += m - m0
         acc[1] += e - e0
         acc[2] += w - w0
@@ -256,7 +255,8 @@ class Ledger(CountedOps):
         for k in range(0, len(flat), STRIDE):
             op = flat[k]
             if type(op) is str:
-                read.append(CallCost(op, *flat[k + 1:k + 5], pending=(flat[k + 5], flat[k + 6])))
+                read.append(CallCost(op, flat[k + 1], flat[k + 2], flat[k + 3], flat[k + 4],
+                                     pending=(flat[k + 5], flat[k + 6])))
             else:
                 read.append(op)
         flat.clear()

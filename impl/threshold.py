@@ -29,7 +29,7 @@ def validate_a(a: object) -> float:
     try:
         value = float(a)
     except OverflowError:
-        raise ValueError(f"a must lie in (0, 1], got an integer too large for float64") from None
+        raise ValueError("a must lie in (0, 1], got an integer too large for float64") from None
     if not (math.isfinite(value) and 0.0 < value <= 1.0):
         raise ValueError(f"a must lie in (0, 1], got {a!r}")
     return value

@@ -10,7 +10,8 @@ them list them in ``assumes`` (transitively), so a lower bound reads "proved, as
 
 Layout: layers by longest path from the theorems (networkx's topological order of the citation
 graph); within a layer, nodes are ordered by the mean position of the nodes that cite them (one
-downward sweep), which keeps edges short.  Rendering: matplotlib, SVG with a link from every node to its section of the report.
+downward sweep), which keeps edges short.  Rendering: matplotlib, SVG with a link from every node
+to its section of the report.
 """
 
 from __future__ import annotations

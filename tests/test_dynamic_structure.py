@@ -24,11 +24,14 @@ def test_random_operations_match_attention(cls, qkv):
     for _ in range(400):
         op, i, j, delta = rng.integers(0, 4), int(rng.integers(9)), int(rng.integers(4)), float(rng.normal())
         if op == 0:
-            S.update_k(i, j, delta); K[i, j] += delta
+            S.update_k(i, j, delta)
+            K[i, j] += delta
         elif op == 1:
-            S.update_v(i, j, delta); V[i, j] += delta
+            S.update_v(i, j, delta)
+            V[i, j] += delta
         elif op == 2:
-            S.update_q(i, j, delta / 4); Q[i, j] += delta / 4
+            S.update_q(i, j, delta / 4)
+            Q[i, j] += delta / 4
         else:
             assert S.query(i, j) == pytest.approx(attention(Q, K, V)[i, j], abs=1e-9 * np.abs(V).max())
     np.testing.assert_allclose(S.output(), attention(Q, K, V), rtol=0, atol=1e-9 * np.abs(V).max())
@@ -94,7 +97,10 @@ def test_callers_arrays_are_never_modified():
     keep = [Q.copy(), K.copy(), V.copy()]
     for cls in STRUCTURES + REPAIRED:
         S = cls(Q, K, V, a=1.0)
-        S.update_k(0, 0, 1.0); S.update_v(1, 1, 2.0); S.recompute(); S.output()
+        S.update_k(0, 0, 1.0)
+        S.update_v(1, 1, 2.0)
+        S.recompute()
+        S.output()
     for before, after in zip(keep, (Q, K, V)):
         np.testing.assert_array_equal(before, after)
 
@@ -107,7 +113,8 @@ def test_read_only_and_non_contiguous_inputs():
         m.flags.writeable = False
     S = DynamicAttention(Q, K, V)
     S.update_k(0, 0, 0.5)
-    K2 = np.array(K); K2[0, 0] += 0.5
+    K2 = np.array(K)
+    K2[0, 0] += 0.5
     np.testing.assert_allclose(S.output(), attention(Q, K2, V), atol=1e-12)
 
 
@@ -123,7 +130,8 @@ def test_large_logits_stay_finite():
 
 
 def test_threshold_and_recompute_trigger(qkv):
-    assert [lazy_threshold(n, a) for n, a in [(4, .5), (64, 1 / 3), (1024, .1), (1024, .25), (1, .3)]] == [2, 4, 2, 6, 1]
+    cases = [(4, .5), (64, 1 / 3), (1024, .1), (1024, .25), (1, .3)]
+    assert [lazy_threshold(n, a) for n, a in cases] == [2, 4, 2, 6, 1]
     S = DynamicAttention(*qkv(16, 3), a=0.5)
     assert S.threshold == 4
     for t in range(3):
@@ -153,7 +161,8 @@ def test_mpmath_elements():
         m = lambda X: np.array([[mpmath.mpf(v) for v in r] for r in X], dtype=object)
         S = DynamicAttention(m(Qf), m(Kf), m(Vf), a=0.5)
         S.update_v(0, 1, mpmath.mpf(1) / 3)
-        V2 = m(Vf); V2[0, 1] += mpmath.mpf(1) / 3
+        V2 = m(Vf)
+        V2[0, 1] += mpmath.mpf(1) / 3
         diff = S.output() - attention(m(Qf), m(Kf), V2)
         assert max(abs(x) for x in diff.flat) < mpmath.mpf(10) ** -45
 

@@ -23,7 +23,6 @@ from typing import Any
 import numpy as np
 
 from impl.literal.repairs import APPENDIX_DEFECTS
-from impl.literal.slots import Entry
 from impl.literal.v1 import PaperV1Attention
 
 
@@ -54,15 +53,7 @@ class PaperAppendixAttention(PaperV1Attention):
         self.A[:, i] = self.A[:, i] + dA                                   # line 9: A updated here
         D_tmp = self._previous_d_inverse()                                 # line 10
         D_t = 1 / D_tmp + dA                                               # line 10
-        if "E2" in self.repairs:
-            dD = 1 / D_t - D_tmp                                           # repaired line 12
-        else:
-            dD = 1 / D_tmp - 1 / D_t                                       # lines 11-13
-        recording = self.ct_K < self.na                                    # line 15
-        if recording or "E6" in self.repairs:
-            by = f"UpdateK {self.ct_K}"
-            self.List_C[self._slot(self.ct_K)] = Entry(dA, self.V[i].copy(), by)   # line 15 ("List~_C")
-            self.List_D[self._slot(self.ct_K)] = Entry(dD, 1 / D_t, by)            # line 16
+        recording = self._record_key_update(i, dA, D_tmp, D_t)             # lines 11-16 ("List~_C")
         if not recording:
             self.recompute()                                               # lines 18-19
         # lines 22-24: K <- K, A <- A, M <- M: no-ops as printed (M~ and K~ are never stored back)

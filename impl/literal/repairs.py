@@ -15,6 +15,10 @@ repair.  Each key is the id of the erratum record (DA-E2 ... DA-E7) that shows, 
 program, that leaving only that defect in place gives a wrong answer.
 """
 
+from __future__ import annotations
+
+from typing import Iterable
+
 LIST_INDEX: dict[str, str] = {
     "consistent": "the t-th update of an epoch is written at List[t] (1-based, as every printed "
                   "read indexes), and List_D[0] holds the D^{-1} of the last Init or Recompute, "
@@ -42,11 +46,11 @@ V1_DEFECTS = ("E2", "E4", "E5", "E6", "E7")
 APPENDIX_DEFECTS = ("E2", "E6", "E7")
 
 
-def check_repairs(repairs: object, allowed: tuple[str, ...], who: str) -> frozenset[str]:
+def check_repairs(repairs: Iterable[str], allowed: tuple[str, ...], who: str) -> frozenset[str]:
     if isinstance(repairs, str):
         raise TypeError("repairs must be a collection of repair names, not a string")
     try:
-        chosen = frozenset(repairs)  # type: ignore[arg-type]
+        chosen = frozenset(repairs)
     except TypeError:
         raise TypeError(f"repairs must be a collection of names from {allowed}") from None
     unknown = chosen - set(allowed)

@@ -11,7 +11,7 @@ indexed exactly as printed (``List[ct - 1]`` is written first, so the printed li
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 import numpy as np
 
@@ -20,6 +20,8 @@ from impl.ledger import Ledger
 from impl.literal.repairs import V1_DEFECTS, check_list_index, check_repairs
 from impl.literal.slots import Entry, Slots
 from impl.threshold import lazy_threshold, validate_a
+
+T = TypeVar("T")
 
 
 def printed_arithmetic() -> np.errstate:
@@ -84,6 +86,7 @@ class PaperV1Attention:
     # ------------------------------------------------------------------ Algorithm 1: Init
     def _init(self, Q: np.ndarray, K: np.ndarray, V: np.ndarray) -> None:
         self.Q, self.K, self.V = Q, K, V                      # line 18
+        self.n, self.d = V.shape     # no operation changes the sizes
         n, d = Q.shape
         self.ledger.gemm(n, d, n)
         self.ledger.exp(n * n)
@@ -100,16 +103,17 @@ class PaperV1Attention:
         self.ct_K = 0                                          # line 22
         self.ct_V = 0                                          # line 23
 
-    @property
-    def n(self) -> int:
-        return self.V.shape[0]
-
-    @property
-    def d(self) -> int:
-        return self.V.shape[1]
-
     def _check(self, i: Any, j: Any) -> tuple[int, int]:
         return as_index(i, "i", self.n), as_index(j, "j", self.d)
+
+    def _printed(self, lines: Callable[..., T], *args: Any) -> T:
+        """Run the printed lines of one call with :func:`printed_arithmetic`; the call's ledger
+        entry (begun by the caller) ends even when a line raises."""
+        try:
+            with printed_arithmetic():
+                return lines(*args)
+        finally:
+            self.ledger.end(self.space)
 
     # ------------------------------------------------------------- Algorithm 2: UpdateK
     def update_k(self, i: Any, j: Any, delta: Any) -> None:
@@ -120,11 +124,7 @@ class PaperV1Attention:
         self.ledger.touch(n * self.d + 2 * n * n)    # K~, M~, A~ written as whole new matrices
         self.ledger.exp(n)
         self.ledger.vec(8 * n, 2)                    # lines 5-13
-        try:
-            with printed_arithmetic():
-                self._update_k_lines(i, j, delta)
-        finally:
-            self.ledger.end(self.space)
+        self._printed(self._update_k_lines, i, j, delta)
 
     def _update_k_lines(self, i: int, j: int, delta: Any) -> None:
         self.ct_K += 1                                                     # line 3
@@ -140,6 +140,18 @@ class PaperV1Attention:
         # line 11: D~ <- D_tmp^{-1} + diag(Delta_A)_{*,i}; D_tmp is what Getb returns, which line 17
         # stores as D~^{-1}, so D_tmp^{-1} is the previous D.
         D_t = 1 / D_tmp + dA
+        recording = self._record_key_update(i, dA, D_tmp, D_t)             # lines 12-17
+        if "E5" in self.repairs:
+            self._refresh(K_t, A_t, M_t)    # E5's repair needs the current A in Recompute
+        if not recording:
+            self.recompute()                                               # lines 18-19
+        self._refresh(K_t, A_t, M_t)                                       # lines 21-24
+
+    def _record_key_update(self, i: int, dA: np.ndarray, D_tmp: np.ndarray, D_t: np.ndarray) -> bool:
+        """Algorithm 2 lines 12-17 (seed 003: lines 11-16, printed the same): Delta_D <- D_tmp^{-1}
+        - D~^{-1} (E2's repair: D~^{-1} - D_tmp), and while ct_K < n^a (line 15) List_C[ct_K] <-
+        (Delta_A, V_{i,*}) and List_D[ct_K] <- (Delta_D, D~^{-1}).  Returns whether the update was
+        recorded (when not, the caller recomputes: lines 18-19)."""
         if "E2" in self.repairs:
             dD = 1 / D_t - D_tmp                                           # repaired line 13
         else:
@@ -149,11 +161,7 @@ class PaperV1Attention:
             by = f"UpdateK {self.ct_K}"
             self.List_C[self._slot(self.ct_K)] = Entry(dA, self.V[i].copy(), by)   # line 16
             self.List_D[self._slot(self.ct_K)] = Entry(dD, 1 / D_t, by)            # line 17
-        if "E5" in self.repairs:
-            self._refresh(K_t, A_t, M_t)    # E5's repair needs the current A in Recompute
-        if not recording:
-            self.recompute()                                               # lines 18-19
-        self._refresh(K_t, A_t, M_t)                                       # lines 21-24
+        return recording
 
     def _previous_d_inverse(self) -> np.ndarray:
         """Line 10: "Obtain diagonal vector D_tmp from List_D[ct_K - 1].Getb" (after line 3's
@@ -171,11 +179,7 @@ class PaperV1Attention:
         delta = as_scalar(delta, "delta", self.kind)
         self.ledger.begin("update_v", (self.ct_K, self.ct_V))
         self.ledger.touch(3)
-        try:
-            with printed_arithmetic():
-                self._update_v_lines(i, j, delta)
-        finally:
-            self.ledger.end(self.space)
+        self._printed(self._update_v_lines, i, j, delta)
 
     def _update_v_lines(self, i: int, j: int, delta: Any) -> None:
         self.ct_V += 1                                                     # line 3
@@ -193,11 +197,7 @@ class PaperV1Attention:
         i, j = self._check(i, j)
         self.ledger.begin("query", (self.ct_K, self.ct_V))
         self.ledger.vec(2 * (self.ct_K + self.ct_V) + 3, 2)
-        try:
-            with printed_arithmetic():
-                return self._query_lines(i, j)
-        finally:
-            self.ledger.end(self.space)
+        return self._printed(self._query_lines, i, j)
 
     def _query_lines(self, i: int, j: int) -> Any:
         Dinv = self._query_d_inverse()                                     # line 4
@@ -296,11 +296,7 @@ class PaperV1Attention:
         n, d = self.n, self.d
         self.ledger.gemm(n, self.ct_K, d)            # Delta_C,1 Delta_C,2
         self.ledger.vec(3 * n * d + (self.ct_K + 3) * n, 2)
-        try:
-            with printed_arithmetic():
-                self._recompute_lines()
-        finally:
-            self.ledger.end(self.space)
+        self._printed(self._recompute_lines)
 
     def _recompute_lines(self) -> None:
         dC = self._pending_c()                                             # line 3

@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Iterator
 
 import numpy as np
 
@@ -133,11 +133,21 @@ def _weights(radius: float, eps: float, d: int, s: float) -> np.ndarray:
     return W
 
 
+def _feature_blocks(X: np.ndarray, g: int, step: int, flat: np.ndarray, r: int,
+                    led: Ledger) -> Iterator[tuple[int, int, np.ndarray]]:
+    """Rows ``lo:hi`` of X in blocks of ``step``, each with its r monomials of degree <= g
+    (written into ``flat``, charged to the ledger's part "features")."""
+    for lo in range(0, X.shape[0], step):
+        hi = min(lo + step, X.shape[0])
+        led.part("features")
+        yield lo, hi, monomials(X[lo:hi], g, out=flat[:r * (hi - lo)].reshape(r, hi - lo), ledger=led)
+
+
 def _plain_products(Qa: np.ndarray, Ka: np.ndarray, ones_V: np.ndarray, W1: np.ndarray, g: int,
                     step: int, with_abs_sums: bool, led: Ledger):
     """Algorithm 1's products without a fold: every monomial of degree <= g written, in row
     blocks; returns the output (before undoing the scaling of V), w~ and the abs sums."""
-    n, m, e = Qa.shape[0], Ka.shape[0], ones_V.shape[1] - 1
+    n, e = Qa.shape[0], ones_V.shape[1] - 1
     r = len(W1)
     buf = np.empty((r, step))
     flat = buf.reshape(-1)   # a last, shorter block fills a C-contiguous r x b view of buf
@@ -145,11 +155,8 @@ def _plain_products(Qa: np.ndarray, Ka: np.ndarray, ones_V: np.ndarray, W1: np.n
     Wr = np.zeros((r, 1 + e))
     led.touch(r * (1 + e))
     absW = np.zeros(r) if with_abs_sums else None
-    for lo in range(0, m, step):
-        hi = min(lo + step, m)
+    for lo, hi, M2 in _feature_blocks(Ka, g, step, flat, r, led):
         b = hi - lo
-        led.part("features")
-        M2 = monomials(Ka[lo:hi], g, out=flat[:r * b].reshape(r, b), ledger=led)
         Wr += M2.T @ ones_V[lo:hi]
         # one GEMM r x b x (1 + e) and one r x (1 + e) addition: column 0 is U2^T 1 (line 7),
         # columns 1.. are U2^T V (line 9)
@@ -177,11 +184,8 @@ def _plain_products(Qa: np.ndarray, Ka: np.ndarray, ones_V: np.ndarray, W1: np.n
     out = np.empty((n, e))
     w = np.empty(n)
     S = np.empty(n) if with_abs_sums else None
-    for lo in range(0, n, step):
-        hi = min(lo + step, n)
+    for lo, hi, M1 in _feature_blocks(Qa, g, step, flat, r, led):
         b = hi - lo
-        led.part("features")
-        M1 = monomials(Qa[lo:hi], g, out=flat[:r * b].reshape(r, b), ledger=led)
         with np.errstate(over="ignore", invalid="ignore"):
             Z = M1 @ Wr
         w[lo:hi] = Z[:, 0]

@@ -25,7 +25,7 @@ import heapq
 import math
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, Literal, Sequence
+from typing import Any, Iterable, Literal
 
 from mpmath import iv, mp, mpf
 
@@ -157,7 +157,7 @@ def _initial_boundaries(lo: Fraction, hi: Fraction, pieces: int) -> list[Fractio
 
 
 def certify(
-    coefficients: Sequence[Any],
+    coefficients: Iterable[Any],
     lo: float,
     hi: float,
     *,

@@ -87,8 +87,9 @@ def _rational_function(x: sympy.Basic) -> tuple[dict[int, Fraction], dict[int, F
         k = int(k)
         return ({k: Fraction(1)}, _ONE) if k >= 0 else (_ONE, {-k: Fraction(1)})
     if x.is_Add or x.is_Mul:
-        parts = [_rational_function(a) for a in x.args]
-        if any(p is None for p in parts):
+        maybe = [_rational_function(a) for a in x.args]
+        parts = [p for p in maybe if p is not None]
+        if len(parts) < len(maybe):
             return None
         num, den = parts[0]
         for n2, d2 in parts[1:]:

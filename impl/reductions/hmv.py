@@ -49,7 +49,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, fields
-from typing import Any, Callable
+from typing import Any, Callable, cast
 
 import mpmath
 import numpy as np
@@ -170,7 +170,7 @@ class _HMVReduction:
             if self.bits_needed > 53:
                 raise ValueError(f"kind='float64' resolves 53 bits but n={n} needs "
                                  f"{self.bits_needed}; use kind='mpmath' or 'sympy'")
-            self.prec = 53
+            self.prec: int | None = 53
         elif kind == "mpmath":
             if prec is None:
                 prec = max(self.bits_needed, 53)
@@ -244,7 +244,8 @@ class _HMVReduction:
                 raise ArithmeticError(f"decoded quantity {q} is negative, which Claims 5.6/5.10 exclude")
             return s
         qf = float(q)
-        tol = 2.0 ** (self.log2_magnitude - (self.prec - GUARD_BITS + 8))
+        prec = cast(int, self.prec)          # float64 and mpmath set it; sympy returned above
+        tol = 2.0 ** (self.log2_magnitude - (prec - GUARD_BITS + 8))
         if abs(qf) <= tol:
             return 0
         if qf >= 2 * _HALF_GAP - tol:

@@ -14,7 +14,7 @@ grade and scope), and the mapping of what the check raised to an outcome:
 from __future__ import annotations
 
 import time
-from typing import Any, Callable, ClassVar
+from typing import Any, Callable, ClassVar, Iterable
 
 from proofs_checks.results import COUNTEREXAMPLE, ERROR, PASSED, CheckResult
 from spec.profiles import Profile
@@ -69,6 +69,31 @@ class Engine:
         raise LookupError(f"{self.label} checks cannot replay a counterexample; re-run the check")
 
 
+class ProofEngine(Engine):
+    """An engine whose check states claims that are each proved on their own (the identities of a
+    SympyProof, the claims of an SmtProof): :meth:`prove` proves one and returns its proof object,
+    or raises Counterexample; the check's evidence is the list of proof objects."""
+
+    #: what the check calls its claims in the detail line ("identities")
+    counted: ClassVar[str]
+
+    def prove(self, check: Any, label: str, *claim: Any) -> dict[str, Any]:
+        """Prove the claim ``label`` (the rest of its tuple is ``claim``), or raise."""
+        raise NotImplementedError
+
+    def claims(self, check: Any) -> Iterable[tuple[Any, ...]]:
+        """The check's claims, each a tuple ``(label, ...)``."""
+        raise NotImplementedError
+
+    def execute(self, check: Any, profile: Profile, result: CheckResult) -> None:
+        proofs = []
+        for label, *claim in self.claims(check):
+            result.examples += 1
+            proofs.append(self.prove(check, label, *claim))
+        result.evidence = {"proofs": proofs}
+        result.detail = f"{result.examples} {self.counted}"
+
+
 def decoded_replay(check: Any, counterexample: dict[str, Any]) -> None:
     """Replay a predicate on the recorded input (``check.decode`` turns the JSON back)."""
     if check.decode is None:
@@ -76,5 +101,5 @@ def decoded_replay(check: Any, counterexample: dict[str, Any]) -> None:
     call_predicate(check.predicate, check.decode(counterexample["input"]))
 
 
-__all__ = ["COUNTEREXAMPLE", "ERROR", "PASSED", "Engine", "VacuousPredicate", "call_predicate",
-           "decoded_replay"]
+__all__ = ["COUNTEREXAMPLE", "ERROR", "PASSED", "Engine", "ProofEngine", "VacuousPredicate",
+           "call_predicate", "decoded_replay"]

@@ -4,9 +4,9 @@ pass; the report keeps each query in SMT-LIB form as the proof object."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterable
 
-from proofs_checks.engines.base import Engine
+from proofs_checks.engines.base import ProofEngine
 from proofs_checks.results import CheckResult
 from spec.profiles import Profile
 from spec.registry import Counterexample, SmtProof
@@ -32,24 +32,25 @@ def decide(label: str, claim: Any, assumptions: Any, timeout_s: float) -> tuple[
     return "unknown", solver.reason_unknown(), query
 
 
-class SmtProofEngine(Engine):
+class SmtProofEngine(ProofEngine):
+    """A claim is proved by an unsat answer to ``assumptions and not claim`` (the proof object)."""
+
     check_type = SmtProof
     label = "z3"
+    counted = "claims, each unsat when negated"
 
-    def execute(self, check: SmtProof, profile: Profile, result: CheckResult) -> None:
-        proofs = []
-        for label, claim, assumptions in check.claims():
-            result.examples += 1
-            verdict, model, query = decide(label, claim, assumptions, check.timeout_s)
-            if verdict == "sat":
-                raise Counterexample("z3 found values that meet the assumptions and break the claim",
-                                     claim=label, model={str(d): str(model[d]) for d in model.decls()},
-                                     query=query)
-            if verdict == "unknown":
-                raise RuntimeError(f"z3 could not decide {label!r}: {model}")
-            proofs.append({"claim": label, "verdict": "unsat", "query": query})
-        result.evidence = {"proofs": proofs}
-        result.detail = f"{result.examples} claims, each unsat when negated"
+    def prove(self, check: SmtProof, label: str, statement: Any, assumptions: Any) -> dict[str, Any]:
+        verdict, model, query = decide(label, statement, assumptions, check.timeout_s)
+        if verdict == "sat":
+            raise Counterexample("z3 found values that meet the assumptions and break the claim",
+                                 claim=label, model={str(d): str(model[d]) for d in model.decls()},
+                                 query=query)
+        if verdict == "unknown":
+            raise RuntimeError(f"z3 could not decide {label!r}: {model}")
+        return {"claim": label, "verdict": "unsat", "query": query}
+
+    def claims(self, check: SmtProof) -> Iterable[tuple[Any, ...]]:
+        return check.claims()
 
     def reproduce(self, check: SmtProof, counterexample: dict[str, Any], profile: Profile) -> None:
         self.execute(check, profile, CheckResult(self.label, check.name, "passed"))

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterable
 
 import sympy
 
-from proofs_checks.engines.base import Engine
-from proofs_checks.results import CheckResult
+from proofs_checks.engines.base import ProofEngine
 from spec.profiles import Profile
 from spec.registry import Counterexample, SympyProof
 
@@ -45,21 +44,22 @@ def _short(lhs: Any, rhs: Any, limit: int = 400) -> str:
     return text if len(text) <= limit else text[:limit] + " ..."
 
 
-class SympyProofEngine(Engine):
+class SympyProofEngine(ProofEngine):
+    """An identity is proved when sympy reduces ``lhs - rhs`` to 0 (entrywise for matrices)."""
+
     check_type = SympyProof
     label = "sympy"
+    counted = "identities"
 
-    def execute(self, check: SympyProof, profile: Profile, result: CheckResult) -> None:
-        proofs = []
-        for label, lhs, rhs in check.identities():
-            result.examples += 1
-            bad = difference(lhs, rhs)
-            if bad:
-                raise _fail(label, lhs, rhs, bad)
-            # the proof object: the difference that sympy reduced to 0
-            proofs.append({"identity": label, "lhs_minus_rhs": _short(lhs, rhs), "reduced_to": "0"})
-        result.evidence = {"proofs": proofs}
-        result.detail = f"{result.examples} identities"
+    def prove(self, check: SympyProof, label: str, lhs: Any, rhs: Any) -> dict[str, Any]:
+        bad = difference(lhs, rhs)
+        if bad:
+            raise _fail(label, lhs, rhs, bad)
+        # the proof object: the difference that sympy reduced to 0
+        return {"identity": label, "lhs_minus_rhs": _short(lhs, rhs), "reduced_to": "0"}
+
+    def claims(self, check: SympyProof) -> Iterable[tuple[Any, ...]]:
+        return check.identities()
 
     def reproduce(self, check: SympyProof, counterexample: dict[str, Any], profile: Profile) -> None:
         wanted = counterexample["values"]["identity"]
