@@ -84,26 +84,26 @@ def op_stream(n: int, d: int, fracs: tuple[float, float, float], length: int, se
 
 def run_ops(S: Any, ops, length: int) -> None:
     """Apply the first ``length`` operations of ``ops`` to ``S`` (the timed loop)."""
-    kinds, I, J, D = ops
+    kinds, rows, cols, deltas = ops
     uk, uv, q = S.update_k, S.update_v, S.query
     for t in range(length):
         k = kinds[t]
         if k == 2:
-            q(I[t], J[t])
+            q(rows[t], cols[t])
         elif k == 0:
-            uk(I[t], J[t], D[t])
+            uk(rows[t], cols[t], deltas[t])
         else:
-            uv(I[t], J[t], D[t])
+            uv(rows[t], cols[t], deltas[t])
 
 
 def shadow_apply(K: np.ndarray, V: np.ndarray, ops, length: int) -> None:
     """Apply the same updates to plain copies of K and V (in order, as the structures round)."""
-    kinds, I, J, D = ops
+    kinds, rows, cols, deltas = ops
     for t in range(length):
         if kinds[t] == 0:
-            K[I[t], J[t]] += D[t]
+            K[rows[t], cols[t]] += deltas[t]
         elif kinds[t] == 1:
-            V[I[t], J[t]] += D[t]
+            V[rows[t], cols[t]] += deltas[t]
 
 
 def lazy_cycles(ops, length: int, T: int) -> tuple[int, int]:
@@ -155,7 +155,7 @@ def measure_floor(n: int, d: int, a_values, repeats: int = 5) -> dict[str, Any]:
         R = rng.standard_normal((p, d))
         inner = max(1, int(2e7 // (2 * n * p * d)))
 
-        def gemm():
+        def gemm(L=L, R=R, inner=inner):
             for _ in range(inner):
                 L @ R
 
@@ -226,12 +226,13 @@ def naive_components(n: int, d: int, Q, K, V, scale: float, cfg: DynamicConfig) 
     S = NaiveAttention(Q, K, V, scale=scale)
     rng = np.random.default_rng(cfg.seed + n)
     m = cfg.naive_update_ops
-    I, J, Dl = rng.integers(0, n, m).tolist(), rng.integers(0, d, m).tolist(), rng.uniform(-DELTA, DELTA, m).tolist()
+    rows, cols = rng.integers(0, n, m).tolist(), rng.integers(0, d, m).tolist()
+    deltas = rng.uniform(-DELTA, DELTA, m).tolist()
 
     def upd(f):
         t = clock()
         for x in range(m):
-            f(I[x], J[x], Dl[x])
+            f(rows[x], cols[x], deltas[x])
         return (clock() - t) / m
 
     tK = statistics.median(upd(S.update_k) for _ in range(3))
@@ -244,7 +245,7 @@ def naive_components(n: int, d: int, Q, K, V, scale: float, cfg: DynamicConfig) 
         full.append(clock() - t)
     t = clock()
     for x in range(m):
-        S.query(I[x], J[x])
+        S.query(rows[x], cols[x])
     cached = (clock() - t) / m
     return {"n": n, "t_update_k": tK, "t_update_v": tV, "t_full": statistics.median(full),
             "t_cached": cached, "full_measured": len(full), "update_ops": 3 * m, "cached_ops": m}
@@ -321,7 +322,8 @@ def sections(res: dict[str, Any], mach: dict[str, Any] | None = None) -> list[di
     t_floor = floor_per_op(res["floor"][hn], WORKLOADS[w]) * 1e6
     goals = [
         ["Eager / DA (best a)", ">= 2", fmt(t_eager / t_best), "met" if t_eager / t_best >= 2 else "missed"],
-        ["Naive (extrapolated) / DA (best a)", ">= 1000", fmt(t_naive / t_best), "met" if t_naive / t_best >= 1000 else "missed"],
+        ["Naive (extrapolated) / DA (best a)", ">= 1000", fmt(t_naive / t_best),
+         "met" if t_naive / t_best >= 1000 else "missed"],
         ["DA (best a) / floor", "<= 3", fmt(t_best / t_floor), "met" if t_best / t_floor <= 3 else "missed"],
     ]
     tables = [{"title": f"Goals: {w} workload at n = {hn}, d = {cfg['d']} (best a: {best}, {fmt(t_best)} us/op)",
@@ -366,7 +368,8 @@ def sections(res: dict[str, Any], mach: dict[str, Any] | None = None) -> list[di
     frows = []
     for n in ns:
         f = res["floor"][n]
-        rates = ", ".join(f"p={p}: {r / 1e9:.1f}" for p, r in sorted(f["gemm_rates"].items(), key=lambda kv: int(kv[0])))
+        by_p = sorted(f["gemm_rates"].items(), key=lambda kv: int(kv[0]))
+        rates = ", ".join(f"p={p}: {r / 1e9:.1f}" for p, r in by_p)
         frows.append([n, fmt(f["exp_seconds"] * 1e6), rates, int(f["best_p"]), fmt(f["gemm_column_seconds"] * 1e6),
                       fmt(f["k_floor"] * 1e6), fmt(f["v_floor"] * 1e6)])
     nrows = []
@@ -406,6 +409,7 @@ def sections(res: dict[str, Any], mach: dict[str, Any] | None = None) -> list[di
         erows = [[n] + [fmt(res["errors"][n].get(lab)) for lab in a_labels + ["Eager"]] for n in res["errors"]]
         dtables.append({"title": "Correctness after all windows: max |output() - impl.attention| on the final Q, K, V",
                         "columns": ["n"] + a_labels + ["Eager"], "rows": erows})
-    out.append({"id": "bench-dynamic-details", "title": "Dynamic attention maintenance: floor, naive components, windows",
+    out.append({"id": "bench-dynamic-details",
+                "title": "Dynamic attention maintenance: floor, naive components, windows",
                 "summary": "How the figures of the dynamic benchmark were obtained. " + note, "tables": dtables})
     return out

@@ -9,12 +9,13 @@
 :func:`single_core` pins the process to one CPU before any thread pool starts, so that every
 baseline runs on one core (XLA's CPU client otherwise starts a pool of its own whatever the
 BLAS thread count); XLA_FLAGS also turns off Eigen's multi-threading.  Times are then CPU times
-of one thread.
+of one thread.  :func:`measure_on_one_core` runs a whole benchmark so.
 """
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any, Callable
 
 #: XLA flags of every run (set before jax is imported)
@@ -39,6 +40,23 @@ def single_core() -> tuple[int | None, set[int]]:
 def restore_cores(before: set[int]) -> None:
     if before and hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, before)
+
+
+def measure_on_one_core(out: Path, measure: Callable[[], dict[str, Any]],
+                        sections: Callable[[dict[str, Any], dict[str, Any]], list[dict[str, Any]]]) -> None:
+    """Run ``measure`` pinned to one core (:func:`single_core`) and write its ``sections`` to
+    ``out``, with the machine they ran on (and the pinned core) and the raw results."""
+    cpu, before = single_core()
+    try:
+        from benchmarks import log, machine, write_sections
+
+        mach = machine()
+        mach["pinned_cpu"] = cpu
+        res = measure()
+        write_sections(out, sections(res, mach), machine=mach, raw=res)
+        log(f"wrote {out}")
+    finally:
+        restore_cores(before)
 
 
 def xla_available() -> str | None:

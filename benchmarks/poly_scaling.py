@@ -131,17 +131,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--out", default=str(Path(__file__).with_name("poly_scaling_results.json")))
     args = ap.parse_args(argv)
-    cpu, before = xb.single_core()
-    try:
-        from benchmarks import log, machine, write_sections
-
-        mach = machine()
-        mach["pinned_cpu"] = cpu
-        res = run(args.min_exp, args.max_exp, args.repeats)
-        write_sections(Path(args.out), sections(res, mach), machine=mach, raw=res)
-        log(f"wrote {args.out}")
-    finally:
-        xb.restore_cores(before)
+    xb.measure_on_one_core(Path(args.out), lambda: run(args.min_exp, args.max_exp, args.repeats), sections)
 
 
 if __name__ == "__main__":

@@ -199,7 +199,7 @@ def make_edits(model, cfg: RealConfig) -> dict[str, Any]:
     prev_l1 = layers[1]["K"].copy()
     worst_other = worst_row = 0.0
     l1_rows_changed = []
-    for e in range(cfg.edits):
+    for _ in range(cfg.edits):
         p = int(rng.integers(1, len(cur) - 1))
         new = int(rng.choice([t for t in pool if t != cur[p]]))
         cur[p] = new
@@ -265,7 +265,8 @@ def edit_benchmark(E: dict[str, Any], cfg: RealConfig) -> list[dict[str, Any]]:
                 eq, ea = max(eq, e1), max(ea, e2)
             out.append({"variant": "K, V, Q" if with_q else "K, V", "structure": label,
                         "us_per_edit": float(np.median(times)) * 1e6, "err_query": eq, "err_output": ea})
-            log(f"real edits ({out[-1]['variant']}): {label}: {out[-1]['us_per_edit']:.0f} us/edit, errors {eq:.1e} {ea:.1e}")
+            log(f"real edits ({out[-1]['variant']}): {label}: {out[-1]['us_per_edit']:.0f} us/edit, "
+                f"errors {eq:.1e} {ea:.1e}")
     return out
 
 
@@ -289,7 +290,8 @@ def run(cfg: RealConfig | None = None) -> dict[str, Any] | None:
     scale = float(all_layers[0][0]["scale"])
     for eps in cfg.eps_values:
         cache.prime([s.logit_radius for s in stats], eps)
-        cache.prime([scale * s_.B ** 2 * all_layers[0][0]["Q"].shape[2] / 2 ** (1 / cfg.grid_steps) for s_ in stats], eps)
+        d = all_layers[0][0]["Q"].shape[2]
+        cache.prime([scale * s_.B ** 2 * d / 2 ** (1 / cfg.grid_steps) for s_ in stats], eps)
     log(f"real: exp_polynomial resolved on {len(cache.cache)} (grid radius, eps) pairs")
     for t, (text, layers) in enumerate(zip(cfg.paragraphs, all_layers)):
         texts.append({"text": t, "n": len(layers[0]["ids"]), "start": text[:60]})
@@ -316,9 +318,10 @@ def run(cfg: RealConfig | None = None) -> dict[str, Any] | None:
     E = make_edits(model, cfg)
     bench = edit_benchmark(E, cfg)
     # the maintained K, V, Q after all edits reproduce the model's own layer-0 attention
+    final = E["final_layer0"]
     ctx_err = float(np.max(np.abs(
-        np.stack([attention(E["final_layer0"]["Q"][h], E["final_layer0"]["K"][h], E["final_layer0"]["V"][h], scale=E["scale"])
-                  for h in range(E["final_layer0"]["Q"].shape[0])]) - E["final_context"])))
+        np.stack([attention(final["Q"][h], final["K"][h], final["V"][h], scale=E["scale"])
+                  for h in range(final["Q"].shape[0])]) - E["final_context"])))
     return {"config": {k: v for k, v in cfg.__dict__.items() if k != "paragraphs"}, "texts": texts,
             "heads": heads, "direct_poly": direct,
             "edits": {"n": E["n"], "count": len(E["edits"]), "max_change_other_rows": E["max_change_other_rows"],
@@ -346,7 +349,8 @@ def sections(res: dict[str, Any], mach: dict[str, Any] | None = None) -> list[di
         for layer in sorted({h["layer"] for h in heads}):
             hs = [h for h in heads if h["text"] == t["text"] and h["layer"] == layer]
             row = [t["text"], layer, t["n"], f"{min(h['B'] for h in hs):.2f} - {max(h['B'] for h in hs):.2f}",
-                   f"{min(h['B_as'] for h in hs) / hs[0]['sqrt_log_n']:.2f} - {max(h['B_as'] for h in hs) / hs[0]['sqrt_log_n']:.2f}",
+                   f"{min(h['B_as'] for h in hs) / hs[0]['sqrt_log_n']:.2f} - "
+                   f"{max(h['B_as'] for h in hs) / hs[0]['sqrt_log_n']:.2f}",
                    f"{min(h['logit_radius'] for h in hs):.2f} - {max(h['logit_radius'] for h in hs):.2f}"]
             for eps in eps_values:
                 ok = [h["poly"][eps] for h in hs if "degree" in h["poly"][eps]]
@@ -388,8 +392,8 @@ def sections(res: dict[str, Any], mach: dict[str, Any] | None = None) -> list[di
     if res["direct_poly"]:
         tables.append({"title": "poly_attention as shipped (radius scale d B^2 from the entry bound) on two real heads",
                        "columns": ["text", "layer", "head", "B", "radius scale d B^2", "eps", "result"],
-                       "rows": [[r["text"], r["layer"], r["head"], fmt(r["B"]), fmt(r["as_radius"]), fmt(r["eps"]), r["status"]]
-                                for r in res["direct_poly"]]})
+                       "rows": [[r["text"], r["layer"], r["head"], fmt(r["B"]), fmt(r["as_radius"]), fmt(r["eps"]),
+                                 r["status"]] for r in res["direct_poly"]]})
     n_as = sum(1 for h in heads if h["B_as"] < h["sqrt_log_n"])
     feas = {eps: sum(1 for h in heads if "degree" in h["poly"][eps]) for eps in eps_values}
     summary = (
@@ -413,29 +417,36 @@ def sections(res: dict[str, Any], mach: dict[str, Any] | None = None) -> list[di
     etables = [
         {"title": f"Token edits in layer 0 ({E['count']} edits of a {E['n']}-token paragraph, 12 heads, one structure "
                   "per head): microseconds per edit (median of repeats), and errors against impl.attention",
-         "columns": ["updates applied", "structure", "us per edit", "Naive / this", "max error of the read-back row (last edit)",
-                     "max error of output() at the end"], "rows": brows},
+         "columns": ["updates applied", "structure", "us per edit", "Naive / this",
+                     "max error of the read-back row (last edit)", "max error of output() at the end"], "rows": brows},
         {"title": "Verification of the edit model against full forward passes of the edited text",
          "columns": ["quantity", "value"],
-         "rows": [["max change of layer-0 Q/K/V rows other than the edited position", fmt(E["max_change_other_rows"])],
-                  ["max |recomputed row - forward pass row| (Q, K, V of the edited position)", fmt(E["max_row_recompute_error"])],
-                  ["mean number of layer-1 K rows changed per edit (cross-talk starts there)", fmt(E["layer1_rows_changed_mean"])],
-                  ["max |attention(edited layer-0 Q, K, V) - model's own layer-0 context| after all edits", fmt(E["context_error"])]]},
+         "rows": [["max change of layer-0 Q/K/V rows other than the edited position",
+                   fmt(E["max_change_other_rows"])],
+                  ["max |recomputed row - forward pass row| (Q, K, V of the edited position)",
+                   fmt(E["max_row_recompute_error"])],
+                  ["mean number of layer-1 K rows changed per edit (cross-talk starts there)",
+                   fmt(E["layer1_rows_changed_mean"])],
+                  ["max |attention(edited layer-0 Q, K, V) - model's own layer-0 context| after all edits",
+                   fmt(E["context_error"])]]},
     ]
     da = [b for b in bench if b["variant"] == "K, V" and b["structure"].startswith("DA")]
     best = min(da, key=lambda b: b["us_per_edit"]) if da else None
     eager = next((b for b in bench if b["variant"] == "K, V" and b["structure"] == "Eager"), None)
     naive = next((b for b in bench if b["variant"] == "K, V" and b["structure"] == "Naive"), None)
-    esum = (f"Real token edits: each edit replaces one token of a {E['n']}-token paragraph; in layer 0 only the edited "
-            f"position's Q, K, V rows change (other rows change by at most {fmt(E['max_change_other_rows'])}; verified "
-            f"against a full forward pass after every edit), so an edit is 2 x 32 entry updates per head (K, V; 3 x 32 with "
-            f"Q) applied to one structure per head, then the edited token's output row is read back in every head. ")
+    esum = (f"Real token edits: each edit replaces one token of a {E['n']}-token paragraph; in layer 0 only the "
+            f"edited position's Q, K, V rows change (other rows change by at most "
+            f"{fmt(E['max_change_other_rows'])}; verified against a full forward pass after every edit), so an edit "
+            f"is 2 x 32 entry updates per head (K, V; 3 x 32 with Q) applied to one structure per head, then the "
+            f"edited token's output row is read back in every head. ")
     if best and eager and naive:
-        esum += (f"Best DA ({best['structure']}): {fmt(best['us_per_edit'])} us per edit; Eager {fmt(eager['us_per_edit'])}; "
-                 f"Naive (full recompute per head per edit) {fmt(naive['us_per_edit'])}. At the model's lengths "
-                 f"(n <= 256) a full recompute is about n^2 d = {E['n'] ** 2 * 32 / 1e6:.1f} Mflop per head, while an edit "
-                 f"costs the dynamic structures 64 separate entry updates per head, each O(n) plus a fixed per-call "
-                 f"overhead, so recomputing is {'faster' if naive['us_per_edit'] < best['us_per_edit'] else 'slower'} here. ")
+        faster = "faster" if naive["us_per_edit"] < best["us_per_edit"] else "slower"
+        esum += (f"Best DA ({best['structure']}): {fmt(best['us_per_edit'])} us per edit; "
+                 f"Eager {fmt(eager['us_per_edit'])}; Naive (full recompute per head per edit) "
+                 f"{fmt(naive['us_per_edit'])}. At the model's lengths (n <= 256) a full recompute is about "
+                 f"n^2 d = {E['n'] ** 2 * 32 / 1e6:.1f} Mflop per head, while an edit costs the dynamic structures 64 "
+                 f"separate entry updates per head, each O(n) plus a fixed per-call overhead, so recomputing is "
+                 f"{faster} here. ")
     esum += note
     out.append({"id": "real-edits", "title": "Real token edits through the dynamic structures (layer 0)",
                 "summary": esum, "tables": etables})

@@ -18,15 +18,26 @@ two threads than with one under load).
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 import time
 import traceback
+from functools import partial
 from pathlib import Path
+from typing import Any, Callable
 
 from benchmarks import ROOT, THREAD_VARS, log
 
 ALL = ("dynamic", "poly", "poly-exact", "poly-scaling", "poly-radius", "ledger", "real")
+#: the benchmarks run through their own command line (each writes its own file, named in the module
+#: docstring): module and its arguments under --quick
+COMMANDS = {
+    "poly-exact": ("poly_vs_exact", ["--min-exp", "8", "--max-exp", "10", "--repeats", "1"]),
+    "poly-scaling": ("poly_scaling", ["--min-exp", "8", "--max-exp", "10", "--repeats", "1"]),
+    "poly-radius": ("poly_radius", ["--quick"]),
+    "ledger": ("ledger_overhead", ["--repeats", "3", "--ops", "1000", "--n", "256"]),
+}
 
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
@@ -85,77 +96,51 @@ def main(argv: list[str] | None = None) -> int:
         except (OSError, ValueError, KeyError, TypeError):
             pass
 
-    for name in ("dynamic", "poly"):
-        if name not in only:
-            continue
+    def attempt(name: str, work: Callable[[], None]) -> None:
+        """Run one benchmark; a failure is reported and the other benchmarks go on."""
         t = time.perf_counter()
         try:
-            if name == "dynamic":
-                from benchmarks import dynamic_bench as mod
-
-                cfg = mod.DynamicConfig()
-                if args.quick:
-                    cfg = mod.DynamicConfig(ns=(256, 512), repeats=2, min_ops=200, max_ops={256: 400, 512: 400},
-                                            naive_direct_n=256, naive_direct_ops=40, headline_n=512)
-            else:
-                from benchmarks import poly_compare as mod
-
-                cfg = mod.PolyConfig.quick() if args.quick else mod.PolyConfig()
-            res = mod.run(cfg)
-            save(mod.sections(res, mach), name, res)
+            work()
         except Exception:  # report and go on with the other benchmarks
             failed.append(name)
             log(f"{name}: FAILED\n{traceback.format_exc()}")
         log(f"{name}: {time.perf_counter() - t:.0f} s")
-    if "poly-exact" in only:   # AS Algorithm 1 against exact attention: benchmarks/poly_results.json
-        t = time.perf_counter()
-        try:
-            from benchmarks import poly_vs_exact
 
-            poly_vs_exact.main(["--min-exp", "8", "--max-exp", "10", "--repeats", "1"] if args.quick else [])
-        except Exception:
-            failed.append("poly-exact")
-            log(f"poly-exact: FAILED\n{traceback.format_exc()}")
-        log(f"poly-exact: {time.perf_counter() - t:.0f} s")
-    for name, module, quick_args in (
-            ("poly-scaling", "poly_scaling", ["--min-exp", "8", "--max-exp", "10", "--repeats", "1"]),
-            ("poly-radius", "poly_radius", ["--quick"])):
-        if name not in only:      # benchmarks/poly_scaling_results.json, poly_radius_results.json
-            continue
-        t = time.perf_counter()
-        try:
-            import importlib
+    def into_results(name: str, module: Any, cfg: Any) -> None:
+        res = module.run(cfg)
+        save(module.sections(res, mach), name, res)
 
-            importlib.import_module(f"benchmarks.{module}").main(quick_args if args.quick else [])
-        except Exception:
-            failed.append(name)
-            log(f"{name}: FAILED\n{traceback.format_exc()}")
-        log(f"{name}: {time.perf_counter() - t:.0f} s")
-    if "ledger" in only:   # issue 5's overhead figure: benchmarks/ledger_results.json
-        t = time.perf_counter()
-        try:
-            from benchmarks import ledger_overhead
+    def dynamic() -> None:
+        from benchmarks import dynamic_bench
 
-            ledger_overhead.main(["--repeats", "3", "--ops", "1000", "--n", "256"] if args.quick else [])
-        except Exception:
-            failed.append("ledger")
-            log(f"ledger: FAILED\n{traceback.format_exc()}")
-        log(f"ledger: {time.perf_counter() - t:.0f} s")
-    if "real" in only:
-        t = time.perf_counter()
-        try:
-            from benchmarks import real_report
+        cfg = dynamic_bench.DynamicConfig()
+        if args.quick:
+            cfg = dynamic_bench.DynamicConfig(ns=(256, 512), repeats=2, min_ops=200, max_ops={256: 400, 512: 400},
+                                              naive_direct_n=256, naive_direct_ops=40, headline_n=512)
+        into_results("dynamic", dynamic_bench, cfg)
 
-            cfg = real_report.RealConfig.quick() if args.quick else real_report.RealConfig()
-            real = real_report.run(cfg)
-            if real is None:
-                log(f"real: skipped ({real_report.SKIP_REASON[0]})")
-            else:
-                write_sections(Path(args.real_out), real_report.sections(real, mach), machine=mach, raw=real)
-                log(f"wrote {args.real_out} ({time.perf_counter() - t:.0f} s)")
-        except Exception:
-            failed.append("real")
-            log(f"real: FAILED\n{traceback.format_exc()}")
+    def poly() -> None:
+        from benchmarks import poly_compare
+
+        into_results("poly", poly_compare, poly_compare.PolyConfig.quick() if args.quick else poly_compare.PolyConfig())
+
+    def real() -> None:
+        from benchmarks import real_report
+
+        res = real_report.run(real_report.RealConfig.quick() if args.quick else real_report.RealConfig())
+        if res is None:
+            log(f"real: skipped ({real_report.SKIP_REASON[0]})")
+        else:
+            write_sections(Path(args.real_out), real_report.sections(res, mach), machine=mach, raw=res)
+            log(f"wrote {args.real_out}")
+
+    def command(module: str, quick_args: list[str]) -> None:
+        importlib.import_module(f"benchmarks.{module}").main(quick_args if args.quick else [])
+
+    own = {"dynamic": dynamic, "poly": poly, "real": real}
+    for name in ALL:
+        if name in only:
+            attempt(name, own[name] if name in own else partial(command, *COMMANDS[name]))
     log(f"total {time.perf_counter() - t0:.0f} s" + (f"; FAILED: {', '.join(failed)}" if failed else ""))
     return 1 if failed else 0
 

@@ -9,26 +9,22 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from proofs_checks.cli_format import DefaultsFormatter
+from proofs_checks.cli_format import add_report_option, command
 from proofs_checks.report_store import ReportNotFound, default_report, load_report
 from proofs_checks.results import STATUSES
 
 
 def add_parser(sub: Any) -> None:
-    ls = sub.add_parser(
-        "list", help="list the statements (status from a report)",
-        formatter_class=DefaultsFormatter,
-        description="List the statements of the registry: id, expectation (holds or erratum), the "
-                    "status and scope found by the report, the severity of an erratum, the title.")
+    ls = command(sub, "list", help="list the statements (status from a report)",
+                 description="List the statements of the registry: id, expectation (holds or erratum), the "
+                             "status and scope found by the report, the severity of an erratum, the title.")
     ls.add_argument("--paper", choices=["DA", "AS"], help="only this paper's statements")
     ls.add_argument("--status", action="append", choices=STATUSES, metavar="STATUS",
                     help="only statements with this status in the report (repeatable); one of "
                          + ", ".join(STATUSES))
     ls.add_argument("--expect", choices=["holds", "erratum"], help="only statements with this expectation")
     ls.add_argument("--json", action="store_true", help="print a JSON list instead of a table")
-    ls.add_argument("--report", default=None,
-                    help="report.json to take statuses from (default: docs/report/report.json in a checkout, "
-                         "else build/report/quick/report.json)")
+    add_report_option(ls, "to take statuses from")
 
 
 def rows(args: argparse.Namespace) -> tuple[list[dict[str, Any]], str | None]:

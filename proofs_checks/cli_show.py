@@ -17,7 +17,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from proofs_checks.cli_format import DefaultsFormatter
+from proofs_checks.cli_format import add_report_option, command
 from proofs_checks.report_store import default_report, load_report
 
 PROGRAM = '''"""Replays the counterexample recorded for {id} ({title}) in a report of attention-proofs
@@ -47,11 +47,9 @@ sys.exit(0 if entry["ok"] else 1)
 
 
 def add_parser(sub: Any) -> None:
-    show = sub.add_parser(
-        "show", help="show one statement, its verdict and counterexample",
-        formatter_class=DefaultsFormatter,
-        description="Print a statement verbatim (text, printed form, source, severity, readings), "
-                    "the status and scope the report recorded, and its counterexamples.")
+    show = command(sub, "show", help="show one statement, its verdict and counterexample",
+                   description="Print a statement verbatim (text, printed form, source, severity, readings), "
+                               "the status and scope the report recorded, and its counterexamples.")
     show.add_argument("id", help="statement id, as `attention-proofs list` prints it")
     show.add_argument("--reproduce", action="store_true",
                       help="replay each recorded counterexample (a check without one re-runs under the "
@@ -60,9 +58,7 @@ def add_parser(sub: Any) -> None:
                       help="write the recorded counterexample as a program: FILE.py replays every check, "
                            "FILE.json is the operation program of a float64 state-machine check, for `replay` "
                            "(which runs it on a structure as printed, without the check's repairs)")
-    show.add_argument("--report", default=None,
-                      help="report.json to read (default: docs/report/report.json in a checkout, "
-                           "else build/report/quick/report.json)")
+    add_report_option(show, "to read")
 
 
 def export_program(recorded: dict[str, Any], env: dict[str, Any], path: Path) -> str:

@@ -1,6 +1,7 @@
 """Hypothesis profiles: ci (fast, deterministic), dev, deep, symbolic (CrossHair backend); and the
-fixtures the unit tests share: random inputs (``qkv``) and a deep copy of a structure's state
-(``snapshot``), to check that a refused call changes nothing."""
+fixtures the unit tests share: random inputs (``qkv``), a deep copy of a structure's state
+(``snapshot``), to check that a refused call changes nothing, and the checks of the registry's
+theorem graph (``acyclic_citations``) and of a z3 claim's assumptions (``not_vacuous``)."""
 
 import copy
 import os
@@ -45,3 +46,39 @@ def snapshot():
     """``snapshot(obj)``: every attribute of ``obj``, recursively (arrays, nested objects such as
     the kernel and the ledger), as plain values that compare equal when nothing changed."""
     return _snapshot
+
+
+def _acyclic_citations(lemmas: dict, roots) -> None:
+    def visit(lid: str, path: tuple[str, ...]) -> None:
+        assert lid not in path, f"citation cycle {path + (lid,)}"
+        for cited in lemmas[lid].cites if lid in lemmas else ():
+            visit(cited, path + (lid,))
+
+    for lid in roots:
+        visit(lid, ())
+
+
+@pytest.fixture
+def acyclic_citations():
+    """``acyclic_citations(lemmas, roots)``: no record reached from ``roots`` by citations cites
+    itself (an assumption, absent from ``lemmas``, ends a path)."""
+    return _acyclic_citations
+
+
+def _not_vacuous(label: str, claim: object, assumptions) -> None:
+    import z3
+
+    solver = z3.Solver()
+    solver.set("timeout", 20_000)
+    solver.add(*assumptions)
+    assert solver.check() == z3.sat, f"assumptions of {label!r} are contradictory"
+    solver.add(claim)
+    assert solver.check() == z3.sat, f"{label!r} is false whenever its assumptions hold"
+
+
+@pytest.fixture
+def not_vacuous():
+    """``not_vacuous(label, claim, assumptions)``: a z3 claim proved from unsatisfiable
+    assumptions would prove anything, so the assumptions must have a model, and so must they
+    together with the claim."""
+    return _not_vacuous

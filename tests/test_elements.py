@@ -257,7 +257,6 @@ def test_exact_structures_take_fractions_and_numpy_numbers(kind_name, snapshot):
     import mpmath
     import sympy
 
-    import impl.elements as el
 
     conv = sympy.Integer if kind_name == "SYMPY" else mpmath.mpf
     o = lambda rows: np.array([[conv(v) for v in r] for r in rows], dtype=object)

@@ -9,20 +9,12 @@ import pytest
 import sympy
 
 from impl.attention import attention
-from impl.baselines import EagerAttention, NaiveAttention
 from impl.dynamic import DynamicAttention
 from impl.elements import MPMATH, SYMPY, as_matrix
-from impl.literal import APPENDIX_DEFECTS, V1_DEFECTS, PaperAppendixAttention, PaperV1Attention
+from spec.da.hostile import STRUCTURES
 from spec.da.program import exact_zero
 
 R = sympy.Rational
-STRUCTURES = {
-    "DynamicAttention": DynamicAttention,
-    "EagerAttention": EagerAttention,
-    "NaiveAttention": NaiveAttention,
-    "PaperV1Attention": lambda *x, **k: PaperV1Attention(*x, repairs=V1_DEFECTS, **k),
-    "PaperAppendixAttention": lambda *x, **k: PaperAppendixAttention(*x, repairs=APPENDIX_DEFECTS, **k),
-}
 
 
 def mixed(rows):

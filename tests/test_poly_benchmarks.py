@@ -54,7 +54,10 @@ def test_poly_vs_exact_tiny_run_and_goals():
         check_section(s)
     r6, r7 = res["rows"]
     assert r6["reference"] == "numpy float64" and "numpy float64" in r6["exact_seconds"]
-    assert "numpy float64" not in r7["exact_seconds"]
+    if res["parameters"]["xla"] == "ran":
+        assert "numpy float64" not in r7["exact_seconds"]      # numpy's cap, XLA beyond it
+    else:
+        assert "numpy float64" in r7["exact_seconds"]          # numpy is then the only baseline
     assert all(r["max_abs_error"] <= r["bound_2_eps_A_norm_V"] for r in res["rows"])
     assert all(r["degree"] in (5, 6, 7) and r["fold"] is not None for r in res["rows"])
     # goal rows: the n = 2^16 and 2^13 goals appear only when measured

@@ -43,7 +43,8 @@ def model():
 
 
 def test_tokenize_wraps_in_cls_sep_and_truncates_at_256(model):
-    assert model.tokens("A man is playing a guitar.") == ["[CLS]", "a", "man", "is", "playing", "a", "guitar", ".", "[SEP]"]
+    assert model.tokens("A man is playing a guitar.") == ["[CLS]", "a", "man", "is", "playing", "a", "guitar", ".",
+                                                          "[SEP]"]
     ids = model.tokenize("word " * 1000)
     assert len(ids) == 256 and ids[0] == 101 and ids[-1] == 102
 
@@ -78,7 +79,8 @@ def test_q_k_v_are_the_layer_projections(model):
     L = model.attention_inputs(SENTENCE)[3]
     w = model.weights
     for name, m in (("Q", "query"), ("K", "key"), ("V", "value")):
-        proj = L["hidden_in"] @ w[f"encoder.layer.3.attention.self.{m}.weight"].T + w[f"encoder.layer.3.attention.self.{m}.bias"]
+        at = f"encoder.layer.3.attention.self.{m}"
+        proj = L["hidden_in"] @ w[at + ".weight"].T + w[at + ".bias"]
         np.testing.assert_array_equal(L[name].transpose(1, 0, 2).reshape(-1, 384), proj)
 
 
@@ -97,7 +99,7 @@ def test_head_stats(model):
     from benchmarks.real.heads import head_stats
 
     stats = head_stats(model.attention_inputs(SENTENCE))
-    assert [(s.layer, s.head) for s in stats] == [(l, h) for l in range(6) for h in range(12)]
+    assert [(s.layer, s.head) for s in stats] == [(layer, h) for layer in range(6) for h in range(12)]
     for s in stats:
         assert 0 < s.B_q <= s.B and 0 < s.B_k <= s.B and s.B_v > 0
         assert 0 < s.logit_radius <= 32 * s.B_q * s.B_k / np.sqrt(32)  # |scale q.k| <= scale * d * B_q * B_k
@@ -116,18 +118,21 @@ def _torch_reference(model, text, dtype):
     import torch.nn.functional as F
     from safetensors.torch import load_file
 
-    w = {k: v.to(dtype) for k, v in load_file(str(minilm.model_dir() / "model.safetensors")).items() if v.is_floating_point()}
+    w = {k: v.to(dtype) for k, v in load_file(str(minilm.model_dir() / "model.safetensors")).items()
+         if v.is_floating_point()}
     ids = torch.tensor(model.tokenize(text))
     n = len(ids)
     ln = lambda x, p: F.layer_norm(x, (384,), w[p + ".weight"], w[p + ".bias"], eps=1e-12)  # noqa: E731
     lin = lambda x, p: F.linear(x, w[p + ".weight"], w[p + ".bias"])  # noqa: E731
-    x = w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][:n] + w["embeddings.token_type_embeddings.weight"][0]
+    x = (w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][:n]
+         + w["embeddings.token_type_embeddings.weight"][0])
     x = ln(x, "embeddings.LayerNorm")
     qs = []
     with torch.no_grad():
         for i in range(6):
             p = f"encoder.layer.{i}."
-            q, k, v = (lin(x, p + f"attention.self.{m}").view(n, 12, 32).transpose(0, 1) for m in ("query", "key", "value"))
+            q, k, v = (lin(x, p + f"attention.self.{m}").view(n, 12, 32).transpose(0, 1)
+                       for m in ("query", "key", "value"))
             qs.append(q)
             ctx = F.scaled_dot_product_attention(q, k, v).transpose(0, 1).reshape(n, 384)
             a = ln(lin(ctx, p + "attention.output.dense") + x, p + "attention.output.LayerNorm")

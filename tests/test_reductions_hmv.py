@@ -107,14 +107,20 @@ def test_kinds_agree(inst):
     assert list(cols["sympy"]) == [truth[j][i] for j in range(n)]
 
 
+def refuted_as_printed(printed, corrected, inst, match):
+    """The printed form's predicate fails on ``inst`` with a message matching ``match``, and the
+    corrected one holds on it."""
+    with pytest.raises(Counterexample, match=match):
+        printed(inst)
+    corrected(inst)
+
+
 def test_claims_56_57_and_literal_K():
     for inst in hmv_instances.family(QUICK, max_n=2):
         oamv_reduction.check_claim_56(inst)
         oamv_reduction.check_claim_57(inst)
     bad = {"M": [[0, 0], [0, 1]], "V": [[1, 1], [0, 1]], "P": [[0, 1], [0, 0]], "tau": "1"}
-    with pytest.raises(Counterexample, match="K~ = P"):
-        oamv_reduction.check_claim_56_literal_K(bad)
-    oamv_reduction.check_claim_56(bad)
+    refuted_as_printed(oamv_reduction.check_claim_56_literal_K, oamv_reduction.check_claim_56, bad, "K~ = P")
 
 
 class CountingStructure:
@@ -200,13 +206,10 @@ def test_printed_decoding_fails_on_its_minimal_instance():
 
 def test_printed_D_values_fail_and_corrected_hold():
     inst = {"M": [[0]], "V": [[0]], "P": [[1]], "tau": "1"}
-    with pytest.raises(Counterexample, match="D~\\[1\\] = 2"):
-        odamv_reduction.check_D_literal(inst)
-    odamv_reduction.check_D_corrected(inst)
+    refuted_as_printed(odamv_reduction.check_D_literal, odamv_reduction.check_D_corrected, inst, "D~\\[1\\] = 2")
     cls = {"M": [[0, 0], [0, 1]], "V": [[0, 0], [0, 1]], "P": [[1, 0], [1, 0]], "tau": "1"}
-    with pytest.raises(Counterexample, match="exp\\(2\\)"):
-        odamv_reduction.check_D_class_literal(cls)
-    odamv_reduction.check_odamv_general(cls)
+    refuted_as_printed(odamv_reduction.check_D_class_literal, odamv_reduction.check_odamv_general, cls,
+                       "exp\\(2\\)")
 
 
 def test_printed_D_decode_needs_n_4():

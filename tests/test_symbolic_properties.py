@@ -25,15 +25,8 @@ from spec.da.query_kernels import _c0, _truth, query_numerator_v1
 
 def query_numerator(a0: list[list[int]], v0: list[list[int]], key: int, delta: list[int],
                     vrow: int, vcol: int, gamma: int, i: int, j: int) -> bool:
-    """Corrected Algorithm 4: C_ij + delta_i V0[key][j] + A_cur[i][vrow] gamma [vcol == j].
-
-    pre: 1 <= len(a0) <= 3 and all(len(row) == len(a0) for row in a0)
-    pre: len(v0) == len(a0) and 1 <= len(v0[0]) <= 2 and all(len(row) == len(v0[0]) for row in v0)
-    pre: len(delta) == len(a0)
-    pre: 0 <= key < len(a0) and 0 <= vrow < len(a0) and 0 <= i < len(a0)
-    pre: 0 <= vcol < len(v0[0]) and 0 <= j < len(v0[0])
-    post: __return__
-    """
+    """Corrected Algorithm 4: C_ij + delta_i V0[key][j] + A_cur[i][vrow] gamma [vcol == j], on
+    the inputs of :func:`pending_updates` (the domain of ``query_numerator_v1``'s contract)."""
     a_cur = a0[i][vrow] + (delta[i] if vrow == key else 0)
     got = _c0(a0, v0, i, j) + delta[i] * v0[key][j] + (a_cur * gamma if vcol == j else 0)
     return got == _truth(a0, v0, key, delta, vrow, vcol, gamma, i, j)

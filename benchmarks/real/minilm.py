@@ -132,10 +132,12 @@ class MiniLM:
             )
             ctx = _softmax_attention(Q, K, V, self.scale, mask)
             a = self._linear(ctx.transpose(1, 0, 2).reshape(n, H * d), p + "attention.output.dense")
-            a = _layer_norm(a + x, w[p + "attention.output.LayerNorm.weight"], w[p + "attention.output.LayerNorm.bias"], self.eps)
+            norm = p + "attention.output.LayerNorm."
+            a = _layer_norm(a + x, w[norm + "weight"], w[norm + "bias"], self.eps)
             f = self._linear(_gelu(self._linear(a, p + "intermediate.dense")), p + "output.dense")
             out = _layer_norm(f + a, w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"], self.eps)
-            layers.append(dict(Q=Q, K=K, V=V, scale=self.scale, mask=mask, hidden_in=x, hidden_out=out, context=ctx, ids=ids))
+            layers.append(dict(Q=Q, K=K, V=V, scale=self.scale, mask=mask, hidden_in=x, hidden_out=out, context=ctx,
+                               ids=ids))
             x = out
         return layers
 

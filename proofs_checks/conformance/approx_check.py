@@ -22,10 +22,12 @@ import math
 import time
 import warnings
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Callable
 
 import numpy as np
 
+from proofs_checks.conformance.check_records import timed_check
 from proofs_checks.conformance.targets import UsageError, display_name, resolve
 from spec.da.oracle_mp import attention_mp
 from spec.profiles import get_profile
@@ -232,12 +234,13 @@ def check_approx(target: str, options: ApproxOptions = ApproxOptions()) -> dict[
     sample = _sample(options, budget["sample"])
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
-        checks.append(_run("corners of the regime", lambda: _corners(f, options, scale, worst)))
-        checks.append(_run("search (Hypothesis, steered to large errors)",
-                           lambda: _searched(_search(f, options, scale, profile, budget["search"], worst), options)))
+        checks.append(timed_check("corners of the regime", None, lambda: _corners(f, options, scale, worst)))
+        search = partial(_search, f, options, scale, profile, budget["search"], worst)
+        checks.append(timed_check("search (Hypothesis, steered to large errors)", None,
+                                  lambda: _searched(search(), options)))
         errors: list[float] = []
-        checks.append(_run("error distribution on a random sample",
-                           lambda: _measure(f, sample, scale, options, errors)))
+        checks.append(timed_check("error distribution on a random sample", None,
+                                  lambda: _measure(f, sample, scale, options, errors)))
         rows = [[name, "" if options.rank is None else str(options.rank),
                  "claimed " + ("none" if options.eps is None else f"{options.eps:g}"), *_distribution(errors)[1:]]]
         if options.rank is not None:
@@ -250,7 +253,7 @@ def check_approx(target: str, options: ApproxOptions = ApproxOptions()) -> dict[
                                 f"(n = {options.n}, d = {options.d}, entries of Q, K uniform in [-B, B], V in [-1, 1])",
                        "columns": ["method", "rank", "accuracy bound", "median", "90%", "99%", "max"], "rows": rows})
         if options.coefficients is not None:
-            checks.append(_run("declared polynomial", lambda: _declared(options, scale, tables, notes)))
+            checks.append(timed_check("declared polynomial", None, lambda: _declared(options, scale, tables, notes)))
     failed = [c for c in checks if c["status"] == "failed"]
     errored = [c for c in checks if c["status"] == "error"]
     return {"command": "check-approx", "target": target, "subject": name,
@@ -273,20 +276,6 @@ def _worst_note(searches: list[dict[str, Any]], worst: float) -> str:
         return f"largest error the search and the corners reached: {worst:.3g} x max|V|"
     return (f"the corners or the search stopped at a defect; the largest error of the inputs that passed "
             f"before it: {worst:.3g} x max|V|")
-
-
-def _run(name: str, run: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    t0 = time.perf_counter()
-    record: dict[str, Any] = {"name": name, "kind": None}
-    try:
-        record.update(run())
-        record.setdefault("status", "passed")
-    except Counterexample as ce:
-        record.update(status="failed", detail=ce.message, counterexample={"message": ce.message, "values": ce.values})
-    except Exception as exc:  # noqa: BLE001 - a check that cannot run is reported, never passed
-        record.update(status="error", detail=f"{type(exc).__name__}: {exc}")
-    record["seconds"] = round(time.perf_counter() - t0, 3)
-    return record
 
 
 def _corners(f: Callable[..., Any], options: ApproxOptions, scale: float, worst: list[float]) -> dict[str, Any]:

@@ -149,18 +149,24 @@ def _finish(record: dict[str, Any], out: str | None) -> int:
     return EXIT[record["verdict"]]
 
 
+def _checked(run: Callable[[], dict[str, Any]], out: str | None) -> int:
+    """Run one check of the kit: a usage error exits with 2, otherwise the record is printed (and
+    written to ``out``) and its verdict is the exit code."""
+    try:
+        record = run()
+    except UsageError as exc:
+        print(f"usage error: {exc}", file=sys.stderr)
+        return 2
+    return _finish(record, out)
+
+
 def cmd_check_dynamic(args: argparse.Namespace) -> int:
     from proofs_checks.conformance.dynamic_check import DynamicOptions, check_dynamic
 
     options = DynamicOptions(kinds=args.kinds, scale=args.scale, ops=args.ops, profile=args.profile,
                              tol=args.tol, strict_input=args.strict_input, seed=args.seed,
                              fail_fast=args.fail_fast)
-    try:
-        record = check_dynamic(args.target, options)
-    except UsageError as exc:
-        print(f"usage error: {exc}", file=sys.stderr)
-        return 2
-    return _finish(record, args.out)
+    return _checked(lambda: check_dynamic(args.target, options), args.out)
 
 
 def cmd_check_approx(args: argparse.Namespace) -> int:
@@ -169,12 +175,7 @@ def cmd_check_approx(args: argparse.Namespace) -> int:
     options = ApproxOptions(eps=args.eps, bound=args.bound, scale=args.scale, n=args.n, d=args.d, e=args.e,
                             rank=args.rank, coefficients=args.coefficients, radius=args.radius,
                             profile=args.profile, seed=args.seed)
-    try:
-        record = check_approx(args.target, options)
-    except UsageError as exc:
-        print(f"usage error: {exc}", file=sys.stderr)
-        return 2
-    return _finish(record, args.out)
+    return _checked(lambda: check_approx(args.target, options), args.out)
 
 
 def cmd_vectors(args: argparse.Namespace) -> int:

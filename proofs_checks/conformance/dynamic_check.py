@@ -29,6 +29,7 @@ from typing import Any, Callable
 import numpy as np
 
 from proofs_checks.conformance.boundary_programs import large_logit_programs, threshold_programs
+from proofs_checks.conformance.check_records import timed_check
 from proofs_checks.conformance.targets import Interface, choose_kinds, choose_ops, kind_scale, probe_dynamic
 from proofs_checks.engines.stateful import MachineOptions, run_search
 from spec.da.program import FLOAT_TOL, replay
@@ -113,22 +114,14 @@ def check_dynamic(target: str, options: DynamicOptions = DynamicOptions()) -> di
     }
 
 
+def _program_detail(ce: Counterexample) -> str:
+    """A failing program is shown by its length; other counterexamples by their message."""
+    program = ce.values.get("program")
+    return f"program: Init + {len(program['ops'])} operations" if isinstance(program, dict) else ce.message
+
+
 def _timed(name: str, kind: str | None, run: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    t0 = time.perf_counter()
-    record: dict[str, Any] = {"name": name, "kind": kind}
-    try:
-        record.update(run())
-        record.setdefault("status", "passed")
-    except Counterexample as ce:
-        record.update(status="failed", counterexample={"message": ce.message, "values": ce.values})
-        if "detail" not in record:
-            program = ce.values.get("program")
-            record["detail"] = (f"program: Init + {len(program['ops'])} operations" if isinstance(program, dict)
-                                else ce.message)
-    except Exception as exc:  # noqa: BLE001 - a check that cannot run is reported, never passed
-        record.update(status="error", detail=f"{type(exc).__name__}: {exc}")
-    record["seconds"] = round(time.perf_counter() - t0, 3)
-    return record
+    return timed_check(name, kind, run, _program_detail)
 
 
 def _factory(iface: Interface) -> Callable[..., Any]:

@@ -20,13 +20,14 @@ import numpy as np
 from impl.poly import exp_polynomial, feature_maps, poly_attention_report
 from spec.as_ import poly_costs, row_error_kernels
 from spec.as_ import upper_bound_composition_proof as composition
-from spec.as_.monomial_features import SIZES
 from spec.as_.poly_inputs import GRID_EPS, GRID_RADII, attention_inputs, decode_attention, encode_attention
 from spec.as_.poly_oracles import REFERENCE_ERROR, U, fraction_matrix, gamma, mp_attention
+from spec.evidence import evidence, table
 from spec.profiles import Profile
-from spec.registry import Counterexample, Crosshair, Direct, Erratum, Exhaustive, Lemma, Property, Source, register
+from spec.record_groups import RecordGroup
+from spec.registry import Counterexample, Crosshair, Direct, Exhaustive, Property, Source
 
-SRC37 = Source(seed="002", section="3.7", number="Theorem 3.7")
+THEOREM_37 = RecordGroup("AS", Source(seed="002", section="3.7", number="Theorem 3.7"))
 
 
 def theorem37_bound(ex: dict) -> tuple[np.ndarray, np.ndarray, dict]:
@@ -82,6 +83,8 @@ def adversarial_example(radius: float, eps: float, copies: int = 3) -> dict:
     key multiplicities balancing the weights: the error of Algorithm 1 then reaches ~eps_A ||V||.
     ``B = sqrt(radius)``, ``d = 1`` and scale ``1/d = 1``, so the logit is ``q k = x``."""
     P = exp_polynomial(radius, eps)
+    if P.certificate is None:
+        raise RuntimeError(f"exp_polynomial({radius}, {eps}) returned no certificate, so no extrema to place logits at")
     ext = sorted(P.certificate.extrema, key=lambda t: -abs(t[1]))
     plus = next(x for x, v in ext if v > 0)
     minus = min((x for x, v in ext if v < 0), key=lambda x: abs(x - plus))
@@ -160,18 +163,17 @@ def poly_attention_floor(profile: Profile) -> dict:
                     slack = min(slack, float(info["float_term"][i]) / row if row > 0 else math.inf)
         rows.append([R, B, float(rep.poly.certified_error), float(worst), 2.0 ** -53 * math.exp(2 * R),
                      round(slack, 1) if math.isfinite(slack) else None])
-    return {"summary": "poly_attention's own float64 rounding (against Algorithm 1 run exactly on the "
-                       "same float64 polynomial) on inputs with logits at -R; ||V|| <= 1; every row "
-                       "within the float64 term of AS-3.7's bound.",
-            "tables": [{"title": "poly_attention float64 floor",
-                        "columns": ["radius", "B", "eps_A", "measured float64 error", "u e^(2R)",
-                                    "smallest float64 term / rounding"],
-                        "rows": rows}]}
+    return evidence("poly_attention's own float64 rounding (against Algorithm 1 run exactly on the same float64 "
+                    "polynomial) on inputs with logits at -R; ||V|| <= 1; every row within the float64 term of "
+                    "AS-3.7's bound.",
+                    table("poly_attention float64 floor",
+                          ["radius", "B", "eps_A", "measured float64 error", "u e^(2R)",
+                           "smallest float64 term / rounding"], rows))
 
 
 # ------------------------------------------------------------------------------ records
-register(Lemma(
-    id="AS-3.7", paper="AS", kind="theorem",
+ALGORITHM_1 = THEOREM_37.register(
+    id="AS-3.7", kind="theorem",
     title="Theorem 3.7: Algorithm 1 solves AAttC(n, d, B, eps) in O(T_mat(n, r, d) + n r g) time",
     statement=("For positive integers n, d and eps > 0, B > 1: Algorithm 1 with polynomial accuracy "
                "eps_A = min(eps / (2B), 1/20) (printed: eps, AS-3.7/literal) outputs T with ||T - Att||_inf "
@@ -179,22 +181,20 @@ register(Lemma(
                "(Lemma 3.4 as corrected) and r = C(2(g + d), 2d) = C(2(g + d), 2g), in time "
                "O(T_mat(n, r, d) + n r g).  Checked: that Lemmas 3.4, 3.5 and 3.6 compose with these "
                "parameters."),
-    source=SRC37,
     corrects="AS-3.7/literal",
     checks=(composition.THEOREM_3_7, composition.PRINTED_RANKS),
     notes=("The degree and rank come from Lemma 3.4 (AS-3.4, checked on the implementation only), "
            "so the theorem is no better supported than AS-3.4.  With B = poly(1/eps), log(2B/eps) = "
            "Theta(log(1/eps)): the accuracy eps/(2B) keeps g within its Theta."),
     cites=("AS-3.4", "AS-3.5", "AS-3.6"),
-))
+)
 
-register(Lemma(
-    id="AS-3.7/impl", paper="AS", title="Theorem 3.7: the implementation poly_attention agrees",
+THEOREM_37.implementation(
+    ALGORITHM_1, "Theorem 3.7: the implementation poly_attention agrees",
     statement=("poly_attention(Q, K, V, eps) satisfies, row by row, ||T - Att||_inf <= (eps_A + eps_D) ||V||_inf "
                "+ 2 gamma S_i ||V|| / (w_i - gamma S_i) + rounding of the division and of the reference, "
                "eps_D = eps_A = certified error <= eps, gamma = gamma_{n+r+2g+6}, "
                "S_i = sum_j sum_t |U1_it U2_jt|."),
-    source=SRC37,
     checks=(
         Property(name="bounded float inputs", strategy=lambda: attention_inputs(8, 4),
                  predicate=check_theorem37, encode=encode_attention, decode=decode_attention,
@@ -206,16 +206,15 @@ register(Lemma(
         Direct(name="poly_attention float64 floor: measured rounding within the statement's term",
                run=poly_attention_floor, grade="holds"),
     ),
-    cites=("AS-3.7",),
-))
+)
 
-register(Lemma(
-    id="AS-3.7/literal", paper="AS", title="Algorithm 1 with accuracy eps solves AAttC(n, d, B, eps)",
+THEOREM_37.erratum(
+    id="AS-3.7/literal", title="Algorithm 1 with accuracy eps solves AAttC(n, d, B, eps)",
     statement=("Run with polynomial accuracy eps (line 4), Algorithm 1 outputs T with ||T - Att||_inf <= eps "
                "(its correctness 'follows from Lemma 3.5 and Lemma 3.6')."),
     source=Source(seed="002", section="3.7", number="Theorem 3.7 (proof) and Algorithm 1"),
     literal="Its correctness follows from Lemma 3.5 and Lemma 3.6.",
-    expect="erratum", corrected_by="AS-3.7",
+    corrected_by="AS-3.7",
     checks=(
         Direct(name="poly_attention on adversarial logits", run=theorem37_literal_counterexample),
         Crosshair(name="kernel n <= 3", target=row_error_kernels.theorem37_literal, expect="counterexample"),
@@ -223,21 +222,20 @@ register(Lemma(
     notes=("Lemmas 3.5 and 3.6 give 2 eps B, and eps_A B is reached: 1 query, 4 keys with logits at "
            "opposite-sign extrema of P's relative error, V = +-B (B = 2.83, eps = 1e-2: error 0.0194). "
            "Correct use: polynomial accuracy eps / (2 B), still Theta of the same g when B = poly(1/eps)."),
-    erratum=Erratum(
-        severity="slip", root_cause="AS-3.7-accuracy-2epsB",
-        readings=(
-            "eps as both the polynomial's accuracy (line 4) and AAttC's output error, as printed ('eps "
-            "is the accuracy output'): Lemmas 3.5 and 3.6 give (eps_A + eps_D) B = 2 eps B, and "
-            "eps_A B is reached (B = 2.83, eps = 1e-2: error 0.0194 > eps).",
-            "AAttC's error up to a constant factor: B is not a constant (it grows to o(sqrt(log n)) "
-            "in Theorem 3.8), so 2 eps B is not O(eps).  Running line 4 at eps / (2B) repairs it, "
-            "and g stays within its Theta since log(2B/eps) = Theta(log(1/eps)) for B = poly(1/eps).",
-        )),
+    severity="slip", root_cause="AS-3.7-accuracy-2epsB",
+    readings=(
+        "eps as both the polynomial's accuracy (line 4) and AAttC's output error, as printed ('eps "
+        "is the accuracy output'): Lemmas 3.5 and 3.6 give (eps_A + eps_D) B = 2 eps B, and "
+        "eps_A B is reached (B = 2.83, eps = 1e-2: error 0.0194 > eps).",
+        "AAttC's error up to a constant factor: B is not a constant (it grows to o(sqrt(log n)) "
+        "in Theorem 3.8), so 2 eps B is not O(eps).  Running line 4 at eps / (2B) repairs it, "
+        "and g stays within its Theta since log(2B/eps) = Theta(log(1/eps)) for B = poly(1/eps).",
+    ),
     cites=("AS-3.4", "AS-3.5", "AS-3.6"),
-))
+)
 
-register(Lemma(
-    id="AS-3.7-cost", paper="AS", title="Algorithm 1 and Theorem 3.7's O(T_mat(n, r, d) + n r g), with constants",
+THEOREM_37.register(
+    id="AS-3.7-cost", title="Algorithm 1 and Theorem 3.7's O(T_mat(n, r, d) + n r g), with constants",
     statement=("poly_attention (Q n x d, K m x d, V m x e; N = max(n, m); naive products, "
                "T_mat(a, b, c) = a b c) counted by impl.ledger: D~ (lines 7-8, w~ = U1 (U2^T 1)) <= "
                "(n + 2m + 1) r + 2n <= 6 N r; lines 9-11 (U2^T V, U1 (U2^T V), division by w~) <= "
@@ -250,8 +248,7 @@ register(Lemma(
                "Fitted exponents: every count linear in n (fixed d, g) and in r (fixed n)."),
     source=Source(seed="002", section="3.7", number="Theorem 3.7 and Algorithm 1 (lines 5-11)"),
     checks=(
-        Property(f"poly_attention: {SIZES}", poly_costs.cost_inputs, poly_costs.check_theorem37,
-                 encode=encode_attention, decode=decode_attention),
+        poly_costs.counted("poly_attention", poly_costs.check_theorem37),
         composition.PRINTED_RANKS,
         Direct("fitted exponents: n = 2^6 ... 2^10 (deep 2^14), r = 35 ... 1001 at n = 256",
                poly_costs.exponents_match, grade="holds"),
@@ -260,4 +257,4 @@ register(Lemma(
            "validation (copies, finiteness, max |Q|, |K|) is: 3 (n + m) d + m e."),
     tags=("bounds",),
     cites=("AS-3.4-cost",),
-))
+)

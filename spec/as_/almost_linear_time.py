@@ -18,8 +18,10 @@ from impl.poly.bounds import minimal_degree_lower_bound
 from impl.poly.features import paper_rank, rank
 from spec.as_ import binomial_bounds_proof as binomials
 from spec.as_ import upper_bound_composition_proof as composition
+from spec.evidence import evidence, table
 from spec.profiles import Profile
-from spec.registry import Counterexample, Direct, Lemma, Source, register
+from spec.record_groups import RecordGroup
+from spec.registry import Counterexample, Direct, Source
 
 SRC38 = Source(seed="002", section="3.8", number="Theorem 3.8")
 
@@ -50,28 +52,29 @@ def theorem38_table(profile: Profile) -> dict:
         rows.append([f"2^{e}", round(B, 3), round(R, 3), eps, g_lb, g_cert,
                      rank(8, g_cert), rank(d_log, g_cert), paper_rank(d_log, g_cert),
                      round(math.log2(rank(8, g_cert)) / e, 3), round(math.log2(rank(d_log, g_cert)) / e, 3)])
-    return {"summary": ("Theorem 3.8 regime: g grows like o(log n) and log r / log n decreases, but "
-                        "r = C(d+g, g) with d = log2 n exceeds n until n is astronomically large "
-                        "(log_n r > 1), so the n^{1+o(1)} bound says nothing for practical n."),
-            "tables": [{"title": "g and r against n (B = (ln n)^(1/4), eps = 1/n)",
-                        "columns": ["n", "B", "R = B^2", "eps", "proved min degree", "certified degree",
-                                    "r (d = 8)", "r (d = log2 n)", "printed r (d = log2 n)",
-                                    "log_n r (d = 8)", "log_n r (d = log2 n)"],
-                        "rows": rows}]}
+    return evidence("Theorem 3.8 regime: g grows like o(log n) and log r / log n decreases, but r = C(d+g, g) with "
+                    "d = log2 n exceeds n until n is astronomically large (log_n r > 1), so the n^{1+o(1)} bound "
+                    "says nothing for practical n.",
+                    table("g and r against n (B = (ln n)^(1/4), eps = 1/n)",
+                          ["n", "B", "R = B^2", "eps", "proved min degree", "certified degree", "r (d = 8)",
+                           "r (d = log2 n)", "printed r (d = log2 n)", "log_n r (d = 8)", "log_n r (d = log2 n)"],
+                          rows))
 
 
-register(Lemma(
-    id="AS-binomial", paper="AS", title="The generic bound C(a, b) <= (e a / b)^b",
+THEOREM_38 = RecordGroup("AS")
+
+THEOREM_38.register(
+    id="AS-binomial", title="The generic bound C(a, b) <= (e a / b)^b",
     statement="For integers 1 <= b <= a: C(a, b) <= (e a / b)^b.",
     source=Source(seed="002", section="3.8", number="Theorem 3.8 (proof): the generic bound"),
     checks=(binomials.RECURRENCE, binomials.GENERIC_BOUND),
     notes=("A standard bound the proof quotes; proved here by induction on b in logarithms.  Lemma "
            "4.7's case 1 uses the same kind of bound ('standard bounds on binomial coefficients')."),
     cites=(),
-))
+)
 
-register(Lemma(
-    id="AS-3.8", paper="AS", kind="theorem", title="Theorem 3.8: almost linear time for B = o(sqrt(log n))",
+THEOREM_38.register(
+    id="AS-3.8", kind="theorem", title="Theorem 3.8: almost linear time for B = o(sqrt(log n))",
     statement=("AAttC(n, d = O(log n), B = o(sqrt(log n)), eps_a = 1/poly(n)) is solved by Algorithm 1 in "
                "time T_mat(n, n^(o(1)), d) = n^(1 + o(1)): Theorem 3.7's g is o(log n) and its r = "
                "C(2(d + g), 2g) <= (e (d + g) / g)^(2g) is n^(o(1)).  Checked: that Theorem 3.7 and the "
@@ -84,4 +87,4 @@ register(Lemma(
            "with B^2 in the logarithm (AS-3.4's correction) the bound is the same, since h = log n / B^2 "
            "grows without bound."),
     cites=("AS-3.7", "AS-binomial"),
-))
+)

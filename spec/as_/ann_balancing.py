@@ -13,7 +13,8 @@ from typing import Any
 from impl.reductions import ann as R
 from spec.as_.ann_instances import classes, distance, every_instance, every_raw_instance, fail
 from spec.as_.ann_steps_proof import DEFINITION_4_5, REMARK_4_4
-from spec.registry import Lemma, Source, register
+from spec.record_groups import RecordGroup
+from spec.registry import Source
 
 SRC42 = "4.2"
 
@@ -45,43 +46,37 @@ def check_promise(inst: dict[str, Any]) -> None:
         fail(f"promise classes {got}, by definition {want}", inst)
 
 
-register(Lemma(
-    id="AS-4.4", paper="AS", title="Remark 4.4: balancing with the complement",
+BALANCING = RecordGroup("AS", tags=("reduction", "ann"))
+
+BALANCE = BALANCING.register(
+    id="AS-4.4", title="Remark 4.4: balancing with the complement",
     statement=("a~ = [a, 1 - a] has ||a~||_0 = d and ||a~ - b~||_0 = 2 ||a - b||_0, so Gap-ANN "
                "(A, B, t, eps) and (A~, B~, 2t, eps) have the same classes."),
     source=Source(seed="002", section=SRC42, number="Remark 4.4"),
     checks=(REMARK_4_4,),
-    tags=("reduction", "ann"),
     cites=(),
-))
+)
 
-register(Lemma(
-    id="AS-4.4/impl", paper="AS", title="Remark 4.4: the implementation balance agrees",
+BALANCING.implementation(
+    BALANCE, "Remark 4.4: the implementation balance agrees",
     statement=("impl.reductions.ann.balance maps each vector a to [a, 1 - a] with d ones out of 2d, doubles "
                "every Hamming distance and keeps every Gap-ANN class (threshold doubled)."),
-    source=Source(seed="002", section=SRC42, number="Remark 4.4"),
     checks=(every_raw_instance(check_balance), every_instance(check_balance)),
-    tags=("reduction", "ann"),
-    cites=("AS-4.4",),
-))
+)
 
-register(Lemma(
-    id="AS-4.5", paper="AS", title="Definition 4.5: Gap-ANN promise classes",
+PROMISE = BALANCING.register(
+    id="AS-4.5", title="Definition 4.5: Gap-ANN promise classes",
     statement=("For each a_i: near if some ||a_i - b_j||_0 < t, far if every ||a_i - b_j||_2^2 >= "
                "(1 + eps) t, otherwise outside the promise (no answer is required).  For 0/1 vectors "
                "||.||_0 = ||.||_2^2, and near and far exclude each other (t, eps > 0)."),
     source=Source(seed="002", section=SRC42, number="Definition 4.5"),
     checks=(DEFINITION_4_5,),
     notes="Typo: 'B = {b_1, ..., a_n}' should end in b_n.",
-    tags=("reduction", "ann"),
     cites=(),
-))
+)
 
-register(Lemma(
-    id="AS-4.5/impl", paper="AS", title="Definition 4.5: the implementation promise_classes agrees",
+BALANCING.implementation(
+    PROMISE, "Definition 4.5: the implementation promise_classes agrees",
     statement="impl.reductions.ann.promise_classes returns the classes computed by the definition (loops).",
-    source=Source(seed="002", section=SRC42, number="Definition 4.5"),
     checks=(every_raw_instance(check_promise),),
-    tags=("reduction", "ann"),
-    cites=("AS-4.5",),
-))
+)

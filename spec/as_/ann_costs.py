@@ -70,8 +70,9 @@ def check_ann_costs(inst: dict[str, Any]) -> None:
     if c.sub_calls != {"oracle": 1} or oracle.shapes != [(2 * n, 2 * d)]:
         raise Counterexample("Lemma 4.7: not exactly one AAttC call of size 2n x 2d", sub_calls=c.sub_calls,
                              shapes=[list(s) for s in oracle.shapes], n=n, d=d)
-    if (c.sizes["n_tilde"], c.sizes["d_tilde"]) != (2 * n, 2 * d) or c.exps:
-        raise Counterexample("recorded sizes differ from the call", sizes=dict(c.sizes))
+    sizes = c.sizes or {}
+    if (sizes.get("n_tilde"), sizes.get("d_tilde")) != (2 * n, 2 * d) or c.exps:
+        raise Counterexample("recorded sizes differ from the call", sizes=dict(sizes))
     own = _reduction_part(c)
     mb, wb = ann_attention_bound(n, d)
     if own[0] > mb or own[2] > wb:
@@ -79,7 +80,7 @@ def check_ann_costs(inst: dict[str, Any]) -> None:
                              mul_adds=own[0], bound=mb, words=own[2], word_bound=wb, n=n, d=d)
     ann = c.part("annotation")
     if own[0] + ann[0] != c.mul_adds:
-        raise Counterexample("parts do not add up", parts={k: list(v) for k, v in c.parts.items()})
+        raise Counterexample("parts do not add up", parts={k: list(v) for k, v in (c.parts or {}).items()})
     # case 1
     res1 = R.gap_ann_lookup(A, B, t, eps, ledger=led, early_exit=False)
     c1 = led.last()
@@ -97,7 +98,7 @@ def check_ann_costs(inst: dict[str, Any]) -> None:
     res2 = R.gap_ann(A, B, t, eps, oracle=RecordingOracle(), ledger=led)
     c2 = led.last()
     wanted = {"oracle"} if res2.case == "attention" else {"insert", "lookup"}
-    if c2.op != "gap_ann" or set(c2.sub_calls) != wanted:
+    if c2.op != "gap_ann" or set(c2.sub_calls or {}) != wanted:
         raise Counterexample("gap_ann records the wrong calls", op=c2.op, sub_calls=c2.sub_calls,
                              case=res2.case)
     extra = 2 * n * d_in

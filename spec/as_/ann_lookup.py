@@ -16,10 +16,12 @@ import numpy as np
 from impl.reductions import ann as R
 from spec.as_.ann_instances import classes, decisions_ok, every_instance, every_raw_instance, exhaustive, fail
 from spec.as_.ann_steps_proof import CASE_1_COUNT
+from spec.evidence import evidence, table
 from spec.profiles import Profile
-from spec.registry import Counterexample, Direct, Erratum, Lemma, Source, register
+from spec.record_groups import RecordGroup
+from spec.registry import Counterexample, Direct, Source
 
-L47 = Source(seed="002", section="4.3", number="Lemma 4.7")
+LEMMA_47 = RecordGroup("AS", Source(seed="002", section="4.3", number="Lemma 4.7"), tags=("reduction", "ann"))
 COUNT_SCOPE = "n = 2, d = 1 .. 6 (deep 1 .. 10), t = 1 .. d (the count does not depend on the vectors)"
 
 
@@ -90,80 +92,69 @@ def case1_table(profile: Profile) -> dict[str, Any]:
                                      lookups=res.lookups, bound=bound)
             rows.append([n, d, round(C, 3), C_gamma, round(c, 4), round(f, 4), round(t, 3),
                          res.lookups, round(bound, 1), round(n ** (2 - C_gamma), 1)])
-    return {"examples": len(rows),
-            "summary": ("Lemma 4.7 case 1: sum_(k < t) binom(d, k) <= e^(d H(t/d)) = n^(C H(t/d)) "
-                        "for t/d <= c/C <= 1/2, so the probes stay below n^(1 + f(C, c)) < "
-                        "n^(2 - C_gamma).  f is the binary entropy bound (nats), which the printed "
-                        "proof leaves unspecified."),
-            "tables": [{"title": "case t < c log n: lookup probes",
-                        "columns": ["n", "d", "C = d / ln n", "C_gamma", "c", "f(C, c)", "t",
-                                    "probes (no early exit)", "n^(1 + f)", "n^(2 - C_gamma)"],
-                        "rows": rows}]}
+    return evidence(
+        "Lemma 4.7 case 1: sum_(k < t) binom(d, k) <= e^(d H(t/d)) = n^(C H(t/d)) for t/d <= c/C <= 1/2, so the "
+        "probes stay below n^(1 + f(C, c)) < n^(2 - C_gamma).  f is the binary entropy bound (nats), which the "
+        "printed proof leaves unspecified.",
+        table("case t < c log n: lookup probes",
+              ["n", "d", "C = d / ln n", "C_gamma", "c", "f(C, c)", "t", "probes (no early exit)", "n^(1 + f)",
+               "n^(2 - C_gamma)"], rows),
+        examples=len(rows))
 
 
 # ------------------------------------------------------------------------------ records
-register(Lemma(
-    id="AS-4.7-case1", paper="AS", title="Lemma 4.7, case t < c log n: lookup table",
+LEMMA_47.register(
+    id="AS-4.7-case1", title="Lemma 4.7, case t < c log n: lookup table",
     statement=("Storing B in a lookup table and probing every vector within Hamming distance < t "
                "of a_i decides every row inside the promise, with at most n sum_(k < t) binom(d, k) "
                "probes; with t < c log n and f(C, c) = C H(c/C) < 1 - C_gamma this is at most "
                "n^(1 + f) < n^(2 - C_gamma)."),
-    source=L47,
     checks=(every_raw_instance(check_lookup), every_instance(check_lookup),
             Direct(name="c, f(C, c) and measured probes", run=case1_table, grade="holds")),
     notes=("The proof's 'standard bounds on binomial coefficients': the generic bound (AS-binomial) "
            "gives f(C, c) = c (1 + ln(C/c)), which tends to 0 with c; the table uses the sharper "
            "entropy form C H(c/C)."),
-    tags=("reduction", "ann"),
     cites=("AS-4.7-case1-count", "AS-binomial"),
-))
+)
 
-register(Lemma(
-    id="AS-4.7-case1-count/literal", paper="AS", title="Lemma 4.7, case 1: number of probes",
+LEMMA_47.erratum(
+    id="AS-4.7-case1-count/literal", title="Lemma 4.7, case 1: number of probes",
     statement=("As printed: iterating over all b' with Hamming distance at most t from a_i takes "
                "binom(d, t) choices per i, n binom(d, t) in total."),
-    source=L47, expect="erratum",
     literal=("we iterate over all vectors b' in {0,1}^d which have Hamming distance at most t from "
              "a_i ... we need to iterate over binom(d, t) choices for the vector b'"),
     corrected_by="AS-4.7-case1-count",
     checks=(exhaustive("n = 2, d = 1..6 (deep 1..10), t = 1..d", lookup_count_family,
                        check_lookup_count_literal, COUNT_SCOPE),),
     notes="The ball of radius t has sum_(k <= t) binom(d, k) points; asymptotically the same bound.",
-    tags=("reduction", "ann"),
-    erratum=Erratum(
-        severity="slip", root_cause="AS-4.7-case1-ball",
-        readings=(
-            "binom(d, t) as shorthand for the ball binom(d, <= t) (the sentence before says 'at most "
-            "t'): then the count is right, but the text counts 'binom(d, t) choices for the vector "
-            "b'', and d = 1, t = 1 has 2 vectors within distance 1, not 1.",
-            "As a running time O(n binom(d, t)): the ball is at most binom(d, t) (d - t + 1) / "
-            "(d - 2t + 1), a constant factor while t <= d/3 but up to a factor ~ sqrt(d) near "
-            "t = d/2; the lemma's n^(1 + f(C, c)) survives with f = C H(c/C) (AS-4.7-case1), so "
-            "only the intermediate count changes.",
-        )),
+    severity="slip", root_cause="AS-4.7-case1-ball",
+    readings=(
+        "binom(d, t) as shorthand for the ball binom(d, <= t) (the sentence before says 'at most "
+        "t'): then the count is right, but the text counts 'binom(d, t) choices for the vector "
+        "b'', and d = 1, t = 1 has 2 vectors within distance 1, not 1.",
+        "As a running time O(n binom(d, t)): the ball is at most binom(d, t) (d - t + 1) / "
+        "(d - 2t + 1), a constant factor while t <= d/3 but up to a factor ~ sqrt(d) near "
+        "t = d/2; the lemma's n^(1 + f(C, c)) survives with f = C H(c/C) (AS-4.7-case1), so "
+        "only the intermediate count changes.",
+    ),
     cites=(),
-))
+)
 
-register(Lemma(
-    id="AS-4.7-case1-count", paper="AS", title="Lemma 4.7, case 1: number of probes, corrected",
+PROBES = LEMMA_47.register(
+    id="AS-4.7-case1-count", title="Lemma 4.7, case 1: number of probes, corrected",
     statement=("Probing radius r (r = ceil(t) - 1 for distances < t, floor(t) for <= t) costs "
                "exactly n sum_(k <= r) binom(d, k) probes."),
-    source=L47, corrects="AS-4.7-case1-count/literal",
+    corrects="AS-4.7-case1-count/literal",
     checks=(CASE_1_COUNT,),
     notes="The entropy bound n e^(d H(r/d)) (r <= d/2) is used by AS-4.7-case1's table, not proved here.",
-    tags=("reduction", "ann"),
     cites=(),
-))
+)
 
-register(Lemma(
-    id="AS-4.7-case1-count/impl", paper="AS",
-    title="Lemma 4.7, case 1 probes: the implementation gap_ann_lookup agrees",
+LEMMA_47.implementation(
+    PROBES, "Lemma 4.7, case 1 probes: the implementation gap_ann_lookup agrees",
     statement=("impl.reductions.ann.gap_ann_lookup (without early exit) makes exactly n sum_(k <= r) binom(d, k) "
                "probes for radius r, for distances < t and <= t."),
-    source=L47,
     checks=(exhaustive("n = 2, d = 1..6 (deep 1..10), t = 1..d", lookup_count_family, check_lookup_count,
                        COUNT_SCOPE),
             every_instance(check_lookup_count)),
-    tags=("reduction", "ann"),
-    cites=("AS-4.7-case1-count",),
-))
+)

@@ -20,9 +20,10 @@ from impl.reductions import ann as R
 from spec.as_.ann_instances import balanced_dims, every_instance, fail
 from spec.as_.ann_steps_proof import D_BOUNDS, EQ_10, EQ_11, MATRIX_A
 from spec.as_.ann_tau_erratum import TAU_ERRATUM
-from spec.registry import Lemma, Source, register
+from spec.record_groups import RecordGroup
+from spec.registry import Source
 
-L47 = Source(seed="002", section="4.3", number="Lemma 4.7")
+LEMMA_47 = RecordGroup("AS", Source(seed="002", section="4.3", number="Lemma 4.7"), tags=("reduction", "ann"))
 
 
 def _kernel(inst: dict[str, Any], variant: str) -> tuple[R.Lemma47Params, np.ndarray, np.ndarray, ExpKernel]:
@@ -110,11 +111,10 @@ def check_D(variant: str) -> Callable[[dict[str, Any]], None]:
 
 
 # ------------------------------------------------------------------------------ records
-register(Lemma(
-    id="AS-4.7-A/literal", paper="AS", title="Lemma 4.7: the printed attention matrix A",
+LEMMA_47.erratum(
+    "AS-4.7-A/literal", "Lemma 4.7: the printed attention matrix A",
     statement=("As printed: A = exp(Q K^T / d~) has exp(beta <a_i, b_j>/d~) in the upper-left "
                "block, tau = e^beta in both right blocks and 0 in the lower-left block."),
-    source=L47, expect="erratum",
     literal="A = [[exp(beta <a_i, b_j>/d~) ..., tau ... tau], [0 ... 0, tau ... tau]]",
     corrected_by="AS-4.7-A",
     checks=(every_instance(check_A_literal),),
@@ -122,96 +122,59 @@ register(Lemma(
            "in the right blocks and exp(0) = 1 in the lower-left block.  The check fails at the "
            "first right-block entry (tau); the lower-left 0 is a harmless typo (rows n+1 .. 2n are "
            "never read: v is zero there and the decision uses rows 1 .. n)."),
-    tags=("reduction", "ann"),
     erratum=TAU_ERRATUM,
-    cites=(),
-))
+)
 
-register(Lemma(
-    id="AS-4.7-A", paper="AS", title="Lemma 4.7: the attention matrix A, corrected",
+MATRIX = LEMMA_47.register(
+    "AS-4.7-A", "Lemma 4.7: the attention matrix A, corrected",
     statement=("A = exp(Q K^T / d~) has exp(beta <a_i, b_j>/d~) in the upper-left block, "
                "e^(beta/2) (the corrected tau) in both right blocks and 1 in the lower-left block."),
-    source=L47, corrects="AS-4.7-A/literal",
+    corrects="AS-4.7-A/literal",
     checks=(MATRIX_A,),
-    tags=("reduction", "ann"),
-    cites=(),
-))
-
-register(Lemma(
-    id="AS-4.7-A/impl", paper="AS", title="Lemma 4.7, the matrix A: the implementation build_qkv agrees",
+)
+LEMMA_47.implementation(
+    MATRIX, "Lemma 4.7, the matrix A: the implementation build_qkv agrees",
     statement=("exp(Q K^T / d~) of impl.reductions.ann.build_qkv's Q, K (ExpKernel, mpmath) has the blocks of "
                "AS-4.7-A on every instance."),
-    source=L47,
     checks=(every_instance(check_A_corrected),),
-    tags=("reduction", "ann"),
-    cites=("AS-4.7-A",),
-))
+)
 
-register(Lemma(
-    id="AS-4.7-eq10", paper="AS", title="Lemma 4.7, Eq. (10): A_ij <= tau",
-    statement=("A_ij = exp(beta <a_i, b_j>/d~) <= exp(beta) for i, j < n; for balanced vectors "
-               "even <= exp(beta/4), so also below the corrected tau = e^(beta/2)."),
-    source=L47,
-    checks=(EQ_10,),
-    tags=("reduction", "ann"),
-    cites=("AS-4.7-A",),
-))
+# Eqs. (10) and (11): a bound on the upper-left block, proved in general and run on build_qkv
+for equation, bound, claim, proof, implementation_claim, predicate in (
+        ("10", "A_ij <= tau",
+         ("A_ij = exp(beta <a_i, b_j>/d~) <= exp(beta) for i, j < n; for balanced vectors even <= "
+          "exp(beta/4), so also below the corrected tau = e^(beta/2)."), EQ_10,
+         "The upper-left block of the implementation's A is at most exp(beta/4) on every instance.",
+         check_eq10),
+        ("11", "A_ij >= 0", "A_ij >= 0 for i, j < n (in fact >= 1, the logits being >= 0).", EQ_11,
+         "The upper-left block of the implementation's A is at least 1 on every instance.", check_eq11)):
+    LEMMA_47.implementation(
+        LEMMA_47.register(f"AS-4.7-eq{equation}", f"Lemma 4.7, Eq. ({equation}): {bound}", claim,
+                          checks=(proof,), cites=("AS-4.7-A",)),
+        f"Lemma 4.7, Eq. ({equation}): the implementation build_qkv agrees", implementation_claim,
+        checks=(every_instance(predicate),))
 
-register(Lemma(
-    id="AS-4.7-eq10/impl", paper="AS", title="Lemma 4.7, Eq. (10): the implementation build_qkv agrees",
-    statement="The upper-left block of the implementation's A is at most exp(beta/4) on every instance.",
-    source=L47,
-    checks=(every_instance(check_eq10),),
-    tags=("reduction", "ann"),
-    cites=("AS-4.7-eq10",),
-))
-
-register(Lemma(
-    id="AS-4.7-eq11", paper="AS", title="Lemma 4.7, Eq. (11): A_ij >= 0",
-    statement="A_ij >= 0 for i, j < n (in fact >= 1, the logits being >= 0).",
-    source=L47,
-    checks=(EQ_11,),
-    tags=("reduction", "ann"),
-    cites=("AS-4.7-A",),
-))
-
-register(Lemma(
-    id="AS-4.7-eq11/impl", paper="AS", title="Lemma 4.7, Eq. (11): the implementation build_qkv agrees",
-    statement="The upper-left block of the implementation's A is at least 1 on every instance.",
-    source=L47,
-    checks=(every_instance(check_eq11),),
-    tags=("reduction", "ann"),
-    cites=("AS-4.7-eq11",),
-))
-
-register(Lemma(
-    id="AS-4.7-D/literal", paper="AS", title="Lemma 4.7: n tau <= D_ii <= 2 n tau as printed",
+LEMMA_47.erratum(
+    "AS-4.7-D/literal", "Lemma 4.7: n tau <= D_ii <= 2 n tau as printed",
     statement="As printed, with tau = e^beta: n tau <= (A 1)_i = D_ii <= 2 n tau for every i in [2n].",
-    source=L47, expect="erratum",
     literal="n tau <= D_{i,i} <= 2 n tau, for all i in [n~]",
     corrected_by="AS-4.7-D",
     checks=(every_instance(check_D("printed")),),
     notes=("D_ii <= n e^(beta/4) + n e^(beta/2) < n e^beta as soon as beta > 1.13; the upper bound "
            "holds, the lower bound (used by Case 2b) fails on every instance of the lemma."),
-    tags=("reduction", "ann"),
     erratum=TAU_ERRATUM,
     cites=("AS-4.7-A/literal", "AS-4.7-eq10", "AS-4.7-eq11"),
-))
+)
 
-register(Lemma(
-    id="AS-4.7-D", paper="AS", title="Lemma 4.7: bounds on D, corrected",
-    statement="With tau = e^(beta/2): n tau <= D_ii <= 2 n tau for every i in [2n].",
-    source=L47, corrects="AS-4.7-D/literal",
-    checks=(D_BOUNDS,),
-    tags=("reduction", "ann"),
-    cites=("AS-4.7-A", "AS-4.7-eq10", "AS-4.7-eq11"),
-))
-
-register(Lemma(
-    id="AS-4.7-D/impl", paper="AS", title="Lemma 4.7, bounds on D: the implementation build_qkv agrees",
+LEMMA_47.implementation(
+    LEMMA_47.register(
+        "AS-4.7-D", "Lemma 4.7: bounds on D, corrected",
+        statement="With tau = e^(beta/2): n tau <= D_ii <= 2 n tau for every i in [2n].",
+        corrects="AS-4.7-D/literal",
+        checks=(D_BOUNDS,),
+        cites=("AS-4.7-A", "AS-4.7-eq10", "AS-4.7-eq11"),
+    ),
+    "Lemma 4.7, bounds on D: the implementation build_qkv agrees",
     statement="The row sums of the implementation's A lie in [n tau, 2 n tau], tau = e^(beta/2), on every instance.",
-    source=L47,
     checks=(every_instance(check_D("corrected")),),
-    tags=("reduction", "ann"),
-    cites=("AS-4.7-D",),
-))
+)

@@ -42,10 +42,12 @@ from spec.as_.ann_instances import (
     patterns,
 )
 from spec.as_.ann_tau_erratum import TAU, TAU_READINGS
+from spec.evidence import evidence, table
 from spec.profiles import Profile
+from spec.record_groups import RecordGroup
 from spec.registry import Direct, Erratum, Exhaustive, Lemma, Property, Source, register
 
-L47 = Source(seed="002", section="4.3", number="Lemma 4.7")
+LEMMA_47 = RecordGroup("AS", Source(seed="002", section="4.3", number="Lemma 4.7"), tags=("reduction", "ann"))
 #: what Lemma 4.7's proof uses: Remark 4.4, Definition 4.5, Case 1, the matrix, D, Eq. (12), Cases 2a, 2b
 CITES = ("AS-4.4", "AS-4.5", "AS-4.7-case1", "AS-4.7-A", "AS-4.7-D", "AS-4.7-eq12", "AS-4.7-2a", "AS-4.7-2b")
 
@@ -152,21 +154,18 @@ def hypothesis_batch(profile: Profile) -> dict[str, Any]:
         r["tau"] = max(r["tau"], _log10(p.tau))
 
     run()
-    table = [[n, d, r["count"], f"{2 * n} x {2 * d}", r["near"], r["far"], r["outside"], r["prec"],
-              r["eps_a"], r["tau"]]
-             for (n, d), r in sorted(rows.items())]
+    by_size = [[n, d, r["count"], f"{2 * n} x {2 * d}", r["near"], r["far"], r["outside"], r["prec"],
+                r["eps_a"], r["tau"]]
+               for (n, d), r in sorted(rows.items())]
     total = sum(r["count"] for r in rows.values())
-    return {
-        "examples": total,
-        "summary": (f"Lemma 4.7 (corrected): {total} Hypothesis instances with n <= 16 and raw "
-                    "dimension <= 6 (balanced dimension d <= 12); every row inside the promise "
-                    "decided correctly from one AAttC call, with the exact output and with the "
-                    "output displaced by eps_a towards the wrong side on every row."),
-        "tables": [{"title": "Lemma 4.7 random instances (grouped by n and balanced d)",
-                    "columns": ["n", "d", "instances", "n~ x d~", "near rows", "far rows",
-                                "outside rows", "max precision bits", "min log10 eps_a",
-                                "max log10 tau"], "rows": table}],
-    }
+    return evidence(
+        f"Lemma 4.7 (corrected): {total} Hypothesis instances with n <= 16 and raw dimension <= 6 (balanced "
+        "dimension d <= 12); every row inside the promise decided correctly from one AAttC call, with the exact "
+        "output and with the output displaced by eps_a towards the wrong side on every row.",
+        table("Lemma 4.7 random instances (grouped by n and balanced d)",
+              ["n", "d", "instances", "n~ x d~", "near rows", "far rows", "outside rows", "max precision bits",
+               "min log10 eps_a", "max log10 tau"], by_size),
+        examples=total)
 
 
 COST_SIZES = [(2, 1, 1.0, 1.0), (2, 2, 1.0, 0.5), (4, 2, 1.0, 1.0), (4, 4, 1.0, 0.5),
@@ -202,49 +201,44 @@ def cost_table(profile: Profile) -> dict[str, Any]:
                          round(float(p.beta), 1), round(float(p.Ca), 1), _log10(p.eps_a),
                          _log10(pp.tau), _log10(p.tau), _log10(p.t_tilde), p.precision_bits,
                          1, f"{want.count(NEAR)}/{want.count(FAR)}/{want.count(OUTSIDE)}", bad])
-    return {
-        "examples": len(rows),
-        "summary": ("One AAttC(2n, 2d) call per Gap-ANN instance, in mpmath at the listed "
-                    "precision (64 guard bits below eps_a).  tau = e^beta as printed is far outside "
-                    "float64 from n = 16 on and eps_a underflows float64 from C_a log10 n > 308; "
-                    f"the printed threshold misdecides {printed_wrong} far rows in this table."),
-        "tables": [{"title": "Lemma 4.7: sizes, calls, precision, magnitudes",
-                    "columns": ["n", "d input", "d balanced", "n~ x d~", "t", "eps", "B", "beta",
-                                "C_a", "log10 eps_a", "log10 tau printed (e^beta)",
-                                "log10 tau corrected (e^(beta/2))", "log10 t~", "precision bits",
-                                "AAttC calls", "near/far/outside", "printed: wrong rows"],
-                    "rows": rows}],
-    }
+    return evidence(
+        "One AAttC(2n, 2d) call per Gap-ANN instance, in mpmath at the listed precision (64 guard bits below "
+        "eps_a).  tau = e^beta as printed is far outside float64 from n = 16 on and eps_a underflows float64 "
+        f"from C_a log10 n > 308; the printed threshold misdecides {printed_wrong} far rows in this table.",
+        table("Lemma 4.7: sizes, calls, precision, magnitudes",
+              ["n", "d input", "d balanced", "n~ x d~", "t", "eps", "B", "beta", "C_a", "log10 eps_a",
+               "log10 tau printed (e^beta)", "log10 tau corrected (e^(beta/2))", "log10 t~", "precision bits",
+               "AAttC calls", "near/far/outside", "printed: wrong rows"], rows),
+        examples=len(rows))
 
 
 # ------------------------------------------------------------------------------ records
-register(Lemma(
-    id="AS-4.7/literal", paper="AS", title="Lemma 4.7 as printed (tau = e^beta)",
+LEMMA_47.erratum(
+    id="AS-4.7/literal", title="Lemma 4.7 as printed (tau = e^beta)",
     statement=("The printed reduction: Q, K, v as printed, one AAttC(2n, 2d, B, eps_a) call, and "
                "u_i >= t~_0 = exp(0.25 beta (1 - t/d))/(3 n e^beta) decides near, for every "
                "approximate output within eps_a."),
-    source=L47, expect="erratum",
     literal=("We will show next that we can distinguish these two cases by seeing whether u_i is "
              "greater than or less than the value t~_0 := 2 t~."),
     corrected_by="AS-4.7",
     checks=(every_instance(check_attention("printed")),),
     notes="Every far row is decided near: the threshold is e^(beta/2) times too small.",
-    tags=("reduction", "ann"),
-    erratum=Erratum(severity="error", root_cause=TAU, readings=TAU_READINGS + (
-        "With tau := e^(beta/2) (the one fix) and the Case 2b factor 2n (a slip, "
-        "AS-4.7-2b-factor-2), every row inside the promise is decided correctly (AS-4.7).",)),
+    severity="error", root_cause=TAU,
+    readings=TAU_READINGS + (
+    "With tau := e^(beta/2) (the one fix) and the Case 2b factor 2n (a slip, "
+    "AS-4.7-2b-factor-2), every row inside the promise is decided correctly (AS-4.7).",),
     cites=("AS-4.4", "AS-4.5", "AS-4.7-case1", "AS-4.7-A/literal", "AS-4.7-D/literal", "AS-4.7-eq12",
            "AS-4.7-2a", "AS-4.7-2b/literal"),
-))
+)
 
-register(Lemma(
-    id="AS-4.7", paper="AS", title="Lemma 4.7: Gap-ANN through approximate attention, corrected",
+LEMMA_47.register(
+    id="AS-4.7", title="Lemma 4.7: Gap-ANN through approximate attention, corrected",
     statement=("For t >= c log n: balance (Remark 4.4), build Q, K (2n x 2d, entries sqrt(beta) or "
                "0) and V = [v, 0] with v = [1_n; 0_n], call any AAttC(2n, 2d, B, eps_a) algorithm "
                "once with A = exp(Q K^T / d~), and decide near iff u_i >= t~_0 = 2 t~ where t~ = "
                "exp(0.25 beta (1 - t/d))/(6 n tau) with tau = e^(beta/2).  For t < c log n the "
                "lookup table decides (AS-4.7-case1)."),
-    source=L47, corrects="AS-4.7/literal",
+    corrects="AS-4.7/literal",
     checks=(
         Exhaustive(name=("every instance, oracles exact / worst / +eps_a / -eps_a (deep: and every "
                          f"sign pattern for n <= 4): {BAL}"),
@@ -258,15 +252,13 @@ register(Lemma(
     ),
     notes=("Also typos without computational content: Q's and K's blocks '0_n' have d columns "
            "(0_d), and 'V a matrix with one row v' is one column v."),
-    tags=("reduction", "ann"),
     cites=CITES,
-))
+)
 
-register(Lemma(
-    id="AS-4.7-goal/literal", paper="AS", title="Lemma 4.7: the goal stated before Case 2a",
+LEMMA_47.erratum(
+    id="AS-4.7-goal/literal", title="Lemma 4.7: the goal stated before Case 2a",
     statement=("As printed: the algorithm determines for each i whether some ||a_i - b_j||^2 <= t or "
                "all are >= (1 + eps_a) t."),
-    source=L47, expect="erratum",
     literal=("Recall that our goal is to determine, for each i, whether there is a j such that "
              "||a_i - b_j||^2 <= t, or whether ||a_i - b_j||^2 >= (1 + eps_a) t for all j"),
     corrected_by="AS-4.7",
@@ -275,17 +267,16 @@ register(Lemma(
                  "eps = 1"),),
     notes="eps_a (the attention error) stands where Definition 4.5's gap eps belongs.",
     tags=("reduction", "ann", "typo"),
-    erratum=Erratum(
-        severity="typo", root_cause="AS-4.7-goal-eps_a",
-        readings=(
-            "eps_a read as eps (Definition 4.5's gap, which Case 2b uses: '> t(1 + eps)'): then the "
-            "goal is Gap-ANN's and the corrected reduction meets it (AS-4.7); the intent is plain.",
-            "As printed, (1 + eps_a) t with eps_a = n^(-C_a) tiny: rows at distance 2 with t = 7/4 "
-            "are 'far' for the printed goal but inside Definition 4.5's gap, and the reduction (any "
-            "threshold between t and (1 + eps) t) decides them near.",
-        )),
+    severity="typo", root_cause="AS-4.7-goal-eps_a",
+    readings=(
+        "eps_a read as eps (Definition 4.5's gap, which Case 2b uses: '> t(1 + eps)'): then the "
+        "goal is Gap-ANN's and the corrected reduction meets it (AS-4.7); the intent is plain.",
+        "As printed, (1 + eps_a) t with eps_a = n^(-C_a) tiny: rows at distance 2 with t = 7/4 "
+        "are 'far' for the printed goal but inside Definition 4.5's gap, and the reduction (any "
+        "threshold between t and (1 + eps) t) decides them near.",
+    ),
     cites=("AS-4.5",),
-))
+)
 
 register(Lemma(
     id="AS-4.7-cost", paper="AS", title="Lemma 4.7: calls issued by the Gap-ANN reduction, counted",

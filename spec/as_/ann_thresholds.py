@@ -22,9 +22,10 @@ from spec.as_.ann_instances import balanced_dims, distance, every_instance, exha
 from spec.as_.ann_steps_proof import CASE_2A_STEP_1, CASE_2B_STEP_1
 from spec.as_.ann_tau_erratum import TAU_ERRATUM
 from spec.profiles import Profile
-from spec.registry import Erratum, Lemma, Source, SympyProof, register
+from spec.record_groups import RecordGroup
+from spec.registry import Source, SympyProof
 
-L47 = Source(seed="002", section="4.3", number="Lemma 4.7")
+LEMMA_47 = RecordGroup("AS", Source(seed="002", section="4.3", number="Lemma 4.7"), tags=("reduction", "ann"))
 PAIR_SCOPE = ("every balanced pair (a, b) of even dimension d <= 6 (deep 8), t = 1 .. d-1, "
               "eps in {1/4, 1/2, 1}; exact rationals")
 SYMBOLIC = "all n, C, C_0, eps > 0 (logarithms of both sides, tau symbolic where it appears)"
@@ -97,14 +98,13 @@ def check_2b_ip_literal(inst: dict[str, Any]) -> None:
 
 
 # ------------------------------------------------------------------------------ records
-register(Lemma(
-    id="AS-4.7-eq12", paper="AS", title="Lemma 4.7, Eq. (12) and t~ >= eps_a",
+LEMMA_47.register(
+    id="AS-4.7-eq12", title="Lemma 4.7, Eq. (12) and t~ >= eps_a",
     statement=("t~ = exp(0.25 beta (1 - t/d)) / (6 n tau) and the chain of equalities after Eq. (12): "
                "t~ / eps_a = n^E / 6 with E = C_a - (k - 1/4) C_b^2 - C_b^2 C_0 / (4C) - 1 (tau = "
                "e^(k beta)); t~ >= eps_a = n^(-C_a) for every n >= 6, and for every n >= 2 when eps <= 25 "
                "(Lemma 4.3's eps < 1 among them), t <= d, for tau = e^beta as printed and for "
                "tau = e^(beta/2)."),
-    source=L47,
     checks=(SympyProof(name="chain, tau = e^beta (printed)", identities=lambda: cases.eq12_chain("printed"),
                        general=True, scope=SYMBOLIC),
             SympyProof(name="chain, tau = e^(beta/2)", identities=lambda: cases.eq12_chain("corrected"),
@@ -114,153 +114,130 @@ register(Lemma(
            "(Eq. (7))' twice); each equality holds.  For small n and large eps the inequality fails "
            "(n = 2, t = d, eps = 100: t~ = 0.063 < eps_a = 0.144); the lemma is asymptotic in n and "
            "holds for every eps once n >= 6, so this is not an erratum."),
-    tags=("reduction", "ann"),
     cites=(),
-))
+)
 
-register(Lemma(
-    id="AS-4.7-eq13", paper="AS", title="Lemma 4.7, Eq. (13): exp(0.25 beta eps t/d) = n^10 > 4n",
+LEMMA_47.register(
+    id="AS-4.7-eq13", title="Lemma 4.7, Eq. (13): exp(0.25 beta eps t/d) = n^10 > 4n",
     statement=("With C_b^2 = 40 C/(C_0 eps): exp(0.25 beta eps t / d) = n^10, and n^10 > 4n (even "
                ">= 8n, which the corrected Case 2b needs) for n >= 2."),
-    source=L47,
     checks=(SympyProof(name="exp(0.25 beta eps t/d) = n^10", identities=cases.eq13_identities,
                        general=True, scope=SYMBOLIC),
             cases.EQ_13),
     notes="n = 1 (n^10 = 1 < 4) is outside the lemma: d = C log n needs n >= 2.",
-    tags=("reduction", "ann"),
     cites=(),
-))
+)
 
-register(Lemma(
-    id="AS-4.7-2a-ip", paper="AS", title="Case 2a, first step",
+LEMMA_47.register(
+    id="AS-4.7-2a-ip", title="Case 2a, first step",
     statement="||a - b||^2 <= t implies beta <a, b>/d~ >= 0.25 beta (1 - t/d) (balanced a, b).",
-    source=L47,
     checks=(CASE_2A_STEP_1,),
-    tags=("reduction", "ann"),
     cites=("AS-4.4",),
-))
+)
 
-register(Lemma(
-    id="AS-4.7-2a", paper="AS", title="Case 2a: a near row is decided near",
+NEAR_ROWS = LEMMA_47.register(
+    id="AS-4.7-2a", title="Case 2a: a near row is decided near",
     statement=("If some ||a_i - b_j||^2 <= t then (D^{-1} A v)_i >= exp(0.25 beta (1 - t/d))/(2 n tau) "
                "= 3 t~ and any output within eps_a <= t~ is >= t~_0 = 2 t~ (both tau: the step "
                "only uses D_ii <= 2 n tau, which holds)."),
-    source=L47,
     checks=(cases.CASE_2A,),
-    tags=("reduction", "ann"),
     cites=("AS-4.7-2a-ip", "AS-4.7-A", "AS-4.7-D", "AS-4.7-eq12"),
-))
+)
 
-register(Lemma(
-    id="AS-4.7-2a/impl", paper="AS", title="Case 2a: the implementation's reduction agrees",
+LEMMA_47.implementation(
+    NEAR_ROWS, "Case 2a: the implementation's reduction agrees",
     statement=("On every instance, every near row of the implementation's reduction has exact (D^{-1} A v)_i "
                ">= 3 t~ and every output within eps_a of it >= t~_0, for both taus."),
-    source=L47,
     checks=(every_instance(check_case_2a("printed"), "tau = e^beta"),
             every_instance(check_case_2a("corrected"), "tau = e^(beta/2)")),
-    tags=("reduction", "ann"),
-    cites=("AS-4.7-2a",),
-))
+)
 
-register(Lemma(
-    id="AS-4.7-2b-ip/literal", paper="AS", title="Case 2b, first step as printed",
+LEMMA_47.erratum(
+    id="AS-4.7-2b-ip/literal", title="Case 2b, first step as printed",
     statement="As printed: ||a - b||^2 > t(1 + eps) implies beta <a, b>/d <= 0.25 beta (1 - t(1+eps)/d).",
-    source=L47, expect="erratum",
     literal="beta <a_i, b_j>/d <= 0.25 beta (1 - t(1+eps)/d)",
     corrected_by="AS-4.7-2b-ip",
     checks=(exhaustive("balanced pairs, even d <= 6 (deep 8), t = 1..d-1", _pairs, check_2b_ip_literal,
                        PAIR_SCOPE),),
     notes="The left side should be divided by d~ = 2d (as in Case 2a), not by d.",
     tags=("reduction", "ann", "typo"),
-    erratum=Erratum(
-        severity="typo", root_cause="AS-4.7-2b-ip-dtilde",
-        readings=(
-            "/d as /d~ (Case 2a's first step, two paragraphs above, divides by d~ = 2d): then the step "
-            "holds (AS-4.7-2b-ip); the intent is plain.",
-            "As printed, /d: <a, b>/d = 1/2 - ||a - b||^2/(2d) is twice <a, b>/d~, and d = 4, a = 0011, "
-            "b = 0101, t = 1, eps = 1/4 gives 1/4 > (1 - 5/16)/4.",
-        )),
+    severity="typo", root_cause="AS-4.7-2b-ip-dtilde",
+    readings=(
+        "/d as /d~ (Case 2a's first step, two paragraphs above, divides by d~ = 2d): then the step "
+        "holds (AS-4.7-2b-ip); the intent is plain.",
+        "As printed, /d: <a, b>/d = 1/2 - ||a - b||^2/(2d) is twice <a, b>/d~, and d = 4, a = 0011, "
+        "b = 0101, t = 1, eps = 1/4 gives 1/4 > (1 - 5/16)/4.",
+    ),
     cites=("AS-4.4",),
-))
+)
 
-register(Lemma(
-    id="AS-4.7-2b-ip", paper="AS", title="Case 2b, first step corrected",
+LEMMA_47.register(
+    id="AS-4.7-2b-ip", title="Case 2b, first step corrected",
     statement=("||a - b||^2 >= t(1 + eps) implies beta <a, b>/d~ <= 0.25 beta (1 - t(1+eps)/d) "
                "(non-strict, so Definition 4.5's boundary ||a - b||^2 = (1+eps) t is covered)."),
-    source=L47, corrects="AS-4.7-2b-ip/literal",
+    corrects="AS-4.7-2b-ip/literal",
     checks=(CASE_2B_STEP_1,),
-    tags=("reduction", "ann"),
     cites=("AS-4.4",),
-))
+)
 
-register(Lemma(
-    id="AS-4.7-2b-step/literal", paper="AS", title="Case 2b, second step as printed",
+LEMMA_47.erratum(
+    id="AS-4.7-2b-step/literal", title="Case 2b, second step as printed",
     statement=("As printed: n exp(0.25 beta (1 - (1+eps) t/d))/(n tau) = exp(0.25 beta (1 - t/d))/"
                "(2 n tau) * (n / exp(0.25 beta eps t/d))."),
-    source=L47, expect="erratum",
     literal="(n exp(0.25 beta (1-(1+eps)t/d)))/(n tau) = exp(0.25 beta (1-t/d))/(2 n tau) * (n/exp(0.25 beta eps t/d))",
     corrected_by="AS-4.7-2b-step",
     checks=(SympyProof(name="log of both sides", identities=lambda: cases.case_2b_step("printed"),
                        general=True, scope=SYMBOLIC),),
     notes="Off by a factor 2: the factor is 2n; Eq. (13) then needs exp(..) >= 8n, still true for n >= 2.",
-    tags=("reduction", "ann"),
-    erratum=Erratum(
-        severity="slip", root_cause="AS-4.7-2b-factor-2",
-        readings=(
-            "As printed, an identity: log of the left side minus log of the right side is log 2 for "
-            "every n, C, C_0, eps, tau (sympy), so the equality fails by the factor 2 that t~'s "
-            "definition (1/(2 n tau) inside 3 t~) introduces.",
-            "As an inequality (<=) with the printed factor n: false too, the left side is twice the "
-            "right.  With the factor 2n the step holds, and Eq. (13)'s n^10 >= 8n (n >= 2) keeps the "
-            "conclusion <= (3/4) t~: a constant changes, the lemma survives.",
-        )),
+    severity="slip", root_cause="AS-4.7-2b-factor-2",
+    readings=(
+        "As printed, an identity: log of the left side minus log of the right side is log 2 for "
+        "every n, C, C_0, eps, tau (sympy), so the equality fails by the factor 2 that t~'s "
+        "definition (1/(2 n tau) inside 3 t~) introduces.",
+        "As an inequality (<=) with the printed factor n: false too, the left side is twice the "
+        "right.  With the factor 2n the step holds, and Eq. (13)'s n^10 >= 8n (n >= 2) keeps the "
+        "conclusion <= (3/4) t~: a constant changes, the lemma survives.",
+    ),
     cites=("AS-4.7-eq12", "AS-4.7-eq13"),
-))
+)
 
-register(Lemma(
-    id="AS-4.7-2b-step", paper="AS", title="Case 2b, second step corrected",
+LEMMA_47.register(
+    id="AS-4.7-2b-step", title="Case 2b, second step corrected",
     statement=("n exp(0.25 beta (1 - (1+eps) t/d))/(n tau) = exp(0.25 beta (1 - t/d))/(2 n tau) * "
                "(2n / exp(0.25 beta eps t/d)) = 3 t~ * 2n / n^10 <= (3/4) t~ for n >= 2."),
-    source=L47, corrects="AS-4.7-2b-step/literal",
+    corrects="AS-4.7-2b-step/literal",
     checks=(SympyProof(name="log of both sides", identities=lambda: cases.case_2b_step("corrected"),
                        general=True, scope=SYMBOLIC),
             cases.CASE_2B_MARGIN),
-    tags=("reduction", "ann"),
     cites=("AS-4.7-eq12", "AS-4.7-eq13"),
-))
+)
 
-register(Lemma(
-    id="AS-4.7-2b/literal", paper="AS", title="Case 2b as printed: a far row is decided far",
+LEMMA_47.erratum(
+    id="AS-4.7-2b/literal", title="Case 2b as printed: a far row is decided far",
     statement=("As printed (tau = e^beta): if every ||a_i - b_j||^2 >= (1+eps) t then "
                "(D^{-1} A v)_i <= (3/4) t~ and every output within eps_a is < t~_0."),
-    source=L47, expect="erratum",
     literal="u_i < (n exp(0.25 beta (1-(1+eps)t/d)))/(n tau) + t~ ... <= 3 t~ / 4 + t~ = 2 t~ = t~_0",
     corrected_by="AS-4.7-2b",
     checks=(every_instance(check_case_2b("printed")),),
     notes=("The first step divides by D_ii >= n tau (AS-4.7-D/literal); the true D_ii is about "
            "n e^(beta/2), so (D^{-1} A v)_i >= 1/(2 e^(beta/2)), far above t~_0 ~ e^(-0.75 beta)/n."),
-    tags=("reduction", "ann"),
     erratum=TAU_ERRATUM,
     cites=("AS-4.7-2b-ip/literal", "AS-4.7-2b-step/literal", "AS-4.7-A/literal", "AS-4.7-D/literal",
            "AS-4.7-eq12", "AS-4.7-eq13"),
-))
+)
 
-register(Lemma(
-    id="AS-4.7-2b", paper="AS", title="Case 2b corrected",
+FAR_ROWS = LEMMA_47.register(
+    id="AS-4.7-2b", title="Case 2b corrected",
     statement=("With tau = e^(beta/2): if every ||a_i - b_j||^2 >= (1+eps) t then (D^{-1} A v)_i "
                "<= 3 t~ * 2n / n^10 <= (3/4) t~, and every output within eps_a <= t~ is < t~_0."),
-    source=L47, corrects="AS-4.7-2b/literal",
+    corrects="AS-4.7-2b/literal",
     checks=(cases.CASE_2B,),
-    tags=("reduction", "ann"),
     cites=("AS-4.7-2b-ip", "AS-4.7-2b-step", "AS-4.7-A", "AS-4.7-D", "AS-4.7-eq12", "AS-4.7-eq13"),
-))
+)
 
-register(Lemma(
-    id="AS-4.7-2b/impl", paper="AS", title="Case 2b: the implementation's reduction agrees",
+LEMMA_47.implementation(
+    FAR_ROWS, "Case 2b: the implementation's reduction agrees",
     statement=("On every instance, every far row of the implementation's reduction (tau = e^(beta/2)) has exact "
                "(D^{-1} A v)_i <= (3/4) t~ and every output within eps_a of it < t~_0."),
-    source=L47,
     checks=(every_instance(check_case_2b("corrected")),),
-    tags=("reduction", "ann"),
-    cites=("AS-4.7-2b",),
-))
+)

@@ -16,9 +16,11 @@ from spec.as_ import row_error_kernels
 from spec.as_.error_lemmas_proof import LEMMA_3_3, LEMMA_3_5, LEMMA_3_6
 from spec.as_.poly_inputs import decode_box, encode_box, relative_box
 from spec.profiles import Profile
-from spec.registry import Counterexample, Crosshair, Direct, Erratum, Lemma, Property, Source, register
+from spec.record_groups import RecordGroup
+from spec.registry import Counterexample, Crosshair, Direct, Property, Source
 
 SRC36 = Source(seed="002", section="3.6", number="Lemma 3.6")
+ERROR_LEMMAS = RecordGroup("AS")
 
 
 # ------------------------------------------------------------------------------ Lemma 3.6 on rationals
@@ -55,32 +57,32 @@ def lemma36_minimal_counterexample(profile: Profile) -> dict:
 
 
 # ------------------------------------------------------------------------------ records
-register(Lemma(
-    id="AS-3.3", paper="AS", title="Q K^T / d has bounded entries",
+ERROR_LEMMAS.register(
+    id="AS-3.3", title="Q K^T / d has bounded entries",
     statement="||Q||_inf, ||K||_inf <= B implies ||Q K^T / d||_inf <= B^2.",
     source=Source(seed="002", section="3.3", number="Lemma 3.3"),
     checks=(LEMMA_3_3,),
     notes="The hypothesis B >= 1 is not needed.",
     cites=(),
-))
+)
 
-register(Lemma(
-    id="AS-3.5", paper="AS", title="From A to D",
+ERROR_LEMMAS.register(
+    id="AS-3.5", title="From A to D",
     statement=("A_ij > 0 and |A~_ij - A_ij| <= eps_A A_ij for all j imply |D~_ii - D_ii| <= eps_A D_ii "
                "(D = diag(A 1), D~ = diag(A~ 1))."),
     source=Source(seed="002", section="3.5", number="Lemma 3.5"),
     checks=(LEMMA_3_5,),
     notes="The proof needs eps_A >= 0 only (printed: eps_A in (0, 0.1)).",
     cites=(),
-))
+)
 
-register(Lemma(
-    id="AS-3.6/literal", paper="AS", title="Lemma 3.6 as printed (any D~ in the relative box)",
+ERROR_LEMMAS.erratum(
+    id="AS-3.6/literal", title="Lemma 3.6 as printed (any D~ in the relative box)",
     statement=("For any diagonal D, D~ > 0 with |D~ - D| <= eps_D D: "
                "||D~^-1 A~ V - D^-1 A V||_inf <= (eps_A + eps_D) B."),
     source=SRC36,
     literal="\\|\\widetilde D^{-1}\\widetilde A V - D^{-1} A V\\|_\\infty \\le (\\epsilon_A+\\epsilon_D) B",
-    expect="erratum", corrected_by="AS-3.6",
+    corrected_by="AS-3.6",
     checks=(
         Direct(name="minimal counterexample n = 1", run=lemma36_minimal_counterexample),
         # weight 4: the quick budget of 60 examples misses the violating corner (it appears near
@@ -93,23 +95,22 @@ register(Lemma(
     notes=("n = 1, A = 1, A~ = 21/20, D = 1, D~ = 19/20, V = B = 2, eps_A = eps_D = 1/20: error 4/19 > 1/5. "
            "The proof's step sum_l D~^-1 A~_il = 1 needs D~ = diag(A~ 1); with D arbitrary (as printed) "
            "the second step (which uses D = diag(A 1)) fails as well."),
-    erratum=Erratum(
-        severity="slip", root_cause="AS-3.6-arbitrary-D",
-        readings=(
-            "D = diag(A 1), D~ = diag(A~ 1) as in Lemma 3.5, which the proof uses (its fifth step needs "
-            "sum_l D~^-1 A~_il = 1, its last 'the definition of D_ii'): the bound then holds (AS-3.6 "
-            "(i)), but the statement says 'any diagonal matrices with positive entries', so this "
-            "reading contradicts the printed hypothesis.",
-            "As printed, any D, D~ in the relative box: n = 1, A = 1, A~ = 21/20, D = 1, D~ = 19/20, "
-            "V = B = 2, eps_A = eps_D = 1/20 gives 4/19 > 1/5.  With the constant (eps_A + eps_D) B / "
-            "(1 - eps_D) it holds and is tight (AS-3.6 (ii)); Theorem 3.7, which has D~ = diag(A~ 1), "
-            "is unaffected.",
-        )),
+    severity="slip", root_cause="AS-3.6-arbitrary-D",
+    readings=(
+        "D = diag(A 1), D~ = diag(A~ 1) as in Lemma 3.5, which the proof uses (its fifth step needs "
+        "sum_l D~^-1 A~_il = 1, its last 'the definition of D_ii'): the bound then holds (AS-3.6 "
+        "(i)), but the statement says 'any diagonal matrices with positive entries', so this "
+        "reading contradicts the printed hypothesis.",
+        "As printed, any D, D~ in the relative box: n = 1, A = 1, A~ = 21/20, D = 1, D~ = 19/20, "
+        "V = B = 2, eps_A = eps_D = 1/20 gives 4/19 > 1/5.  With the constant (eps_A + eps_D) B / "
+        "(1 - eps_D) it holds and is tight (AS-3.6 (ii)); Theorem 3.7, which has D~ = diag(A~ 1), "
+        "is unaffected.",
+    ),
     cites=(),
-))
+)
 
-register(Lemma(
-    id="AS-3.6", paper="AS", title="From A and D to the attention output (corrected)",
+ERROR_LEMMAS.register(
+    id="AS-3.6", title="From A and D to the attention output (corrected)",
     statement=("With D = diag(A 1), A > 0, |A~ - A| <= eps_A A entrywise, 0 <= eps_A < 1: (i) D~ = diag(A~ 1) "
                "with |D~ - D| <= eps_D D gives ||D~^-1 A~ V - D^-1 A V|| <= (eps_A + eps_D) ||V||; (ii) any "
                "D~ with |D~ - D| <= eps_D D, eps_D < 1, gives (eps_A + eps_D) ||V|| / (1 - eps_D) (tight "
@@ -119,4 +120,4 @@ register(Lemma(
     checks=(LEMMA_3_6,),
     notes="Tightness of (ii): the n = 1 example of AS-3.6/literal meets it with equality.",
     cites=(),
-))
+)

@@ -21,16 +21,15 @@ from impl.poly import certify, exp_polynomial
 from impl.poly.bounds import as_formula
 from impl.poly.expoly import AS_CONSTANT, float64_floor
 from spec.as_.poly_inputs import GRID_EPS, GRID_RADII
+from spec.evidence import evidence, table
 from spec.profiles import Profile
+from spec.record_groups import RecordGroup
 from spec.registry import (
     Assumption,
     Counterexample,
     Direct,
-    Erratum,
-    Lemma,
     Source,
     SympyProof,
-    register,
     register_assumption,
 )
 
@@ -89,35 +88,29 @@ def degree_table(profile: Profile) -> dict:
         rows.append([R, eps, P.degree, P.degree_lower_bound, P.method, P.certified_error,
                      P.error_lower_bound, cheb_lower[-1] if cheb_lower else None,
                      round(as_formula(R, eps), 2), P.as_degree])
-    fits = []
+    fits, constants = [], {}
     g = np.array([r[2] for r in rows], dtype=float)
     for form in ("lemma3.4", "corollary2.2", "corrected"):
         F = np.array([as_formula(r[0], r[1], form=form) for r in rows])
         ok = np.isfinite(F) & (F > 0)
         c = float(g[ok] @ F[ok] / (F[ok] @ F[ok]))
         ratio = g[ok] / F[ok]
-        fits.append([form, round(c, 4), round(float(ratio.min()), 3), round(float(ratio.max()), 3),
+        constants[form] = round(c, 4)
+        fits.append([form, constants[form], round(float(ratio.min()), 3), round(float(ratio.max()), 3),
                      round(float(np.sqrt(np.mean((g[ok] - c * F[ok]) ** 2))), 3)])
-    if abs(fits[0][1] - AS_CONSTANT) > 1e-3:
-        raise Counterexample("AS_CONSTANT no longer matches the least-squares fit", fitted=fits[0][1],
+    if abs(constants["lemma3.4"] - AS_CONSTANT) > 1e-3:
+        raise Counterexample("AS_CONSTANT no longer matches the least-squares fit", fitted=constants["lemma3.4"],
                              recorded=AS_CONSTANT)
     optimal = sum(1 for r in rows if r[2] == r[3])
-    return {
-        "summary": (f"All {len(rows)} cells certified (mpmath interval certificate on the exact float64 "
-                    f"coefficients); {optimal} of them at a degree proved optimal for real coefficients "
-                    f"(de la Vallee Poussin lower bound). P > 0 on [-R, R] in every cell. "
-                    f"Fitted Theta constant of the printed formula: {fits[0][1]}."),
-        "tables": [
-            {"title": "Certified degree of exp_polynomial(radius, eps)",
-             "columns": ["radius", "eps", "degree", "proved lower bound", "method", "certified error",
-                         "error lower bound", "Chebyshev (degree-1) sampled error", "AS formula F",
-                         "AS degree ceil(c F)"],
-             "rows": rows},
-            {"title": "Fits degree ~ c F (F without its constant)",
-             "columns": ["form", "least-squares c", "min degree/F", "max degree/F", "rms residual"],
-             "rows": fits},
-        ],
-    }
+    return evidence(
+        f"All {len(rows)} cells certified (mpmath interval certificate on the exact float64 coefficients); "
+        f"{optimal} of them at a degree proved optimal for real coefficients (de la Vallee Poussin lower bound). "
+        f"P > 0 on [-R, R] in every cell. Fitted Theta constant of the printed formula: {constants['lemma3.4']}.",
+        table("Certified degree of exp_polynomial(radius, eps)",
+              ["radius", "eps", "degree", "proved lower bound", "method", "certified error", "error lower bound",
+               "Chebyshev (degree-1) sampled error", "AS formula F", "AS degree ceil(c F)"], rows),
+        table("Fits degree ~ c F (F without its constant)",
+              ["form", "least-squares c", "min degree/F", "max degree/F", "rms residual"], fits))
 
 
 def float64_region(profile: Profile) -> dict:
@@ -139,11 +132,11 @@ def float64_region(profile: Profile) -> dict:
                                          eps=eps, floor=floor) from None
                 cells.append("refused")
         rows.append([R, floor, g, 2.0 ** -53 * math.exp(2 * R)] + cells)
-    return {"summary": "float64 floor of the certified relative error per radius (rounded minimax at a "
-                       "saturating degree) and which eps exp_polynomial accepts.",
-            "tables": [{"title": "float64 feasible region",
-                        "columns": ["radius", "floor (certified)", "degree", "u e^(2R)",
-                                    "1e-6", "1e-8", "1e-10", "1e-12"], "rows": rows}]}
+    return evidence("float64 floor of the certified relative error per radius (rounded minimax at a saturating "
+                    "degree) and which eps exp_polynomial accepts.",
+                    table("float64 feasible region",
+                          ["radius", "floor (certified)", "degree", "u e^(2R)", "1e-6", "1e-8", "1e-10", "1e-12"],
+                          rows))
 def lemma21_certificates(profile: Profile) -> dict:
     """|P(x) - e^x| < eps on [0, B] for P = exp_polynomial(B, eps e^-B) (certified directly)."""
     rows = []
@@ -156,10 +149,10 @@ def lemma21_certificates(profile: Profile) -> dict:
         if not cert.upper < eps:
             raise Counterexample("additive error not below eps on [0, B]", B=B, eps=eps, upper=cert.upper)
         rows.append([B, eps, P.degree, cert.upper, cert.lower, round(as_formula(B, eps, form="corollary2.2"), 2)])
-    return {"summary": "Lemma 2.1 instances: additive error certified below eps on [0, B].",
-            "tables": [{"title": "Lemma 2.1 (additive error on [0, B])",
-                        "columns": ["B", "eps", "degree", "certified sup|P - e^x|", "lower bound",
-                                    "printed max{L/ln(L/B), B}"], "rows": rows}]}
+    return evidence("Lemma 2.1 instances: additive error certified below eps on [0, B].",
+                    table("Lemma 2.1 (additive error on [0, B])",
+                          ["B", "eps", "degree", "certified sup|P - e^x|", "lower bound", "printed max{L/ln(L/B), B}"],
+                          rows))
 
 
 def degree_formula_literal(profile: Profile) -> dict:
@@ -212,8 +205,10 @@ register_assumption(Assumption(
 ))
 
 
-register(Lemma(
-    id="AS-2.1", paper="AS", title="Polynomial approximation of exp, additive error on [0, B]",
+EXP_APPROXIMATION = RecordGroup("AS")
+
+EXP_APPROXIMATION.register(
+    id="AS-2.1", title="Polynomial approximation of exp, additive error on [0, B]",
     statement=("For B > 1 and eps in (0, 0.1) there is a polynomial P with |P(x) - e^x| < eps on "
                "[0, B]; instances certified by interval arithmetic on the exact float64 coefficients."),
     source=SRC("2.1", "Lemma 2.1"),
@@ -223,33 +218,32 @@ register(Lemma(
            "certificates check instances of the polynomial's existence.  The degree expression is "
            "treated in AS-2.1/literal; the corrected expression is fitted in AS-2.2/impl."),
     cites=("AA22-exp-approx",),
-))
+)
 
-register(Lemma(
-    id="AS-2.1/literal", paper="AS", title="Degree Theta(max{log(1/eps)/log(log(1/eps)/B), B}) as printed",
+EXP_APPROXIMATION.erratum(
+    id="AS-2.1/literal", title="Degree Theta(max{log(1/eps)/log(log(1/eps)/B), B}) as printed",
     statement="For all B > 1 and eps in (0, 0.1) the degree is Theta(max{L/log(L/B), B}), L = log(1/eps).",
     source=SRC("2.1", "Lemma 2.1 (also Corollary 2.2)"),
     literal="g := Theta(max{ log(1/eps) / log(log(1/eps)/B), B })",
-    expect="erratum", corrected_by="AS-2.2",
+    corrected_by="AS-2.2",
     checks=(Direct(name="printed expression at B = ln 20, eps = 1/20", run=degree_formula_literal),),
     cites=("AA22-exp-approx",),
     notes=("Division by zero at the admissible point B = ln 20, eps = 1/20; as B -> ln 20 from below "
            "the expression is unbounded while a fixed certified degree suffices, so the lower Theta "
            "constant cannot exist. Corrected expression: max{L/log(2 + L/B), B}."),
-    erratum=Erratum(
-        severity="typo", root_cause="AS-2.1-degree-log-argument",
-        readings=(
-            "The first term meant where it is meaningful, L >= e B (log(L/B) >= 1), the max being "
-            "Theta(B) elsewhere; equivalently log(2 + L/B): the degrees then match (AS-2.2 fits "
-            "max{L/log(2 + L/B), B}), which is the intent, taken from [1].",
-            "Literally for all B > 1, eps in (0, 0.1): at B = ln 20, eps = 1/20 (both admissible) "
-            "log(L/B) = 0 and the expression is undefined; as B -> L from below it is unbounded "
-            "while the degree certified at radius 2.99 suffices, so no Theta constant exists.",
-        )),
-))
+    severity="typo", root_cause="AS-2.1-degree-log-argument",
+    readings=(
+        "The first term meant where it is meaningful, L >= e B (log(L/B) >= 1), the max being "
+        "Theta(B) elsewhere; equivalently log(2 + L/B): the degrees then match (AS-2.2 fits "
+        "max{L/log(2 + L/B), B}), which is the intent, taken from [1].",
+        "Literally for all B > 1, eps in (0, 0.1): at B = ln 20, eps = 1/20 (both admissible) "
+        "log(L/B) = 0 and the expression is undefined; as B -> L from below it is unbounded "
+        "while the degree certified at radius 2.99 suffices, so no Theta constant exists.",
+    ),
+)
 
-register(Lemma(
-    id="AS-2.2", paper="AS", title="Relative-error polynomial for exp on [-B, B]",
+RELATIVE_ERROR = EXP_APPROXIMATION.register(
+    id="AS-2.2", title="Relative-error polynomial for exp on [-B, B]",
     statement=("If Q has additive error eps on [0, 2B] (Lemma 2.1), then P(x) = Q(x + B)/e^B has "
                "relative error |P(x) - e^x| <= eps e^x on [-B, B], at Q's degree, "
                "Theta(max{L/log(2 + L/B), B}) with L = log(1/eps) (Lemma 2.1's degree as corrected, "
@@ -263,19 +257,17 @@ register(Lemma(
     notes=("The proof rescales Lemma 2.1's polynomial; the degree is Lemma 2.1's, so it rests on "
            "AA22-exp-approx.  AS-2.2/impl checks the polynomials impl.poly.exp_polynomial certifies."),
     cites=("AS-2.1",),
-))
+)
 
-register(Lemma(
-    id="AS-2.2/impl", paper="AS", title="Corollary 2.2: the implementation exp_polynomial agrees",
+EXP_APPROXIMATION.implementation(
+    RELATIVE_ERROR, "Corollary 2.2: the implementation exp_polynomial agrees",
     statement=("exp_polynomial(R, eps) returns P with certified sup |P - e^x|/e^x <= eps on [-R, R], P > 0, "
                "for R in {0.25..8} x eps in {1e-2..1e-10}, at a degree no higher than dense-sampled "
                "Chebyshev interpolation needs; degree = Theta(max{L/log(2 + L/R), R}) (fitted); and "
                "the float64 floor below which it refuses eps."),
-    source=SRC("2.2", "Corollary 2.2"),
     checks=(
         Direct(name="certified degree table", run=degree_table, grade="certified",
                scope="radius in {0.25, 0.5, 1, 2, 4, 8} x eps in {1e-2, 1e-4, 1e-6, 1e-8, 1e-10}"),
         Direct(name="float64 feasible region", run=float64_region),
     ),
-    cites=("AS-2.2",),
-))
+)

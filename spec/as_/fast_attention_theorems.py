@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from spec.as_ import lower_bound_composition_proof as lower
 from spec.as_ import upper_bound_composition_proof as upper
-from spec.registry import Assumption, Lemma, Source, register, register_assumption
+from spec.record_groups import RecordGroup
+from spec.registry import Assumption, Source, register_assumption
 
 register_assumption(Assumption(
     id="SETH", paper="AS", title="Strong Exponential Time Hypothesis",
@@ -36,8 +37,10 @@ register_assumption(Assumption(
     reference="A. Rubinstein, Hardness of approximate nearest neighbor search, STOC 2018 ([23] of AS)",
 ))
 
-register(Lemma(
-    id="AS-4.6", paper="AS", kind="theorem", title="Theorem 4.6: the lower bound for B = Theta(sqrt(log n))",
+MAIN_THEOREMS = RecordGroup("AS")
+
+MAIN_THEOREMS.register(
+    id="AS-4.6", kind="theorem", title="Theorem 4.6: the lower bound for B = Theta(sqrt(log n))",
     statement=("Assuming SETH, for every sufficiently small q > 0 there are constants C > 0, C_alpha > 0 and "
                "C_beta > 1 such that AAttC(n, d = C log n, B = C_beta sqrt(log n), eps_a = n^(-C_alpha)) "
                "requires Omega(n^(2 - q)) time.  Checked: that Lemma 4.3 and Lemma 4.7 compose with these "
@@ -52,10 +55,10 @@ register(Lemma(
            "form of the theorem with C_beta = C_b.  Lemma 4.7 is checked on the implementation and "
            "its steps in general; Lemma 4.3 and SETH are assumptions."),
     cites=("Rubinstein-GapANN", "AS-4.7", "SETH"),
-))
+)
 
-register(Lemma(
-    id="AS-1.3", paper="AS", kind="theorem", title="Theorem 1.3: lower bound (informal version of Theorem 4.6)",
+MAIN_THEOREMS.register(
+    id="AS-1.3", kind="theorem", title="Theorem 1.3: lower bound (informal version of Theorem 4.6)",
     statement=("Assuming SETH, for every q > 0 there are constants C, C_a, C_b > 0 such that there is no "
                "O(n^(2 - q)) time algorithm for AAttC(n, d = C log n, B = C_b sqrt(log n), eps_a = "
                "n^(-C_a)).  Checked: that Theorem 4.6 gives it for every q > 0, and that Lemma 4.7's "
@@ -65,10 +68,10 @@ register(Lemma(
     notes=("Theorem 1.3 says 'for every q > 0', Theorem 4.6 'for every sufficiently small q > 0': "
            "Theorem 4.6 at a smaller q_0 gives it."),
     cites=("AS-4.6", "SETH"),
-))
+)
 
-register(Lemma(
-    id="AS-1.4", paper="AS", kind="theorem", title="Theorem 1.4: upper bound (informal version of Theorem 3.8)",
+MAIN_THEOREMS.register(
+    id="AS-1.4", kind="theorem", title="Theorem 1.4: upper bound (informal version of Theorem 3.8)",
     statement=("Algorithm 1 solves AAttC(n, d = O(log n), B = o(sqrt(log n)), eps_a = 1/poly(n)) in time "
                "n^(1 + o(1)).  Checked: that the threshold is where Theorem 3.7's algebra puts it: its "
                "degree g (at least K_lo B^2) is o(log n) only if B = o(sqrt(log n)); Theorem 3.8 (cited) "
@@ -79,4 +82,4 @@ register(Lemma(
            "B = Theta(sqrt(log n)) the degree is Theta(log n), so the rank bound of Theorem 3.8's proof "
            "no longer gives n^(o(1)); Theorem 1.3 shows no algorithm does, assuming SETH."),
     cites=("AS-3.8",),
-))
+)

@@ -22,7 +22,8 @@ from impl.poly import poly_attention_report
 from impl.poly.radius import grid_up
 from spec.as_.algorithm_one import check_theorem37
 from spec.as_.poly_inputs import GRID_EPS
-from spec.registry import Counterexample, Lemma, Property, SmtProof, Source, register
+from spec.record_groups import RecordGroup
+from spec.registry import Counterexample, Property, SmtProof, Source
 from spec.sum_induction import SumInduction
 
 SRC33 = Source(seed="002", section="3.3", number="Lemma 3.3")
@@ -130,8 +131,10 @@ def check_radius(ex: dict) -> None:
                              norm=rad.norm, entry=rad.entry, **encode(ex))
 
 
-register(Lemma(
-    id="AS-radius", paper="AS", title="Logit radius: Cauchy-Schwarz, never above Lemma 3.3's",
+RADIUS = RecordGroup("AS")
+
+LOGIT_RADIUS = RADIUS.register(
+    id="AS-radius", title="Logit radius: Cauchy-Schwarz, never above Lemma 3.3's",
     statement=("|s <q_i, k_j>| <= |s| max_i ||q_i|| max_j ||k_j|| <= |s| d B^2 when every |q_il|, |k_jl| <= B; "
                "so a radius R >= 0 with R^2 >= s^2 max ||q||^2 max ||k||^2 covers every logit."),
     source=SRC33,
@@ -144,25 +147,23 @@ register(Lemma(
     notes=("Lemma 3.3 states the entry form only; the norm form is the step its proof takes before "
            "bounding ||q|| by sqrt(d) B."),
     cites=(),
-))
+)
 
-register(Lemma(
-    id="AS-radius/impl", paper="AS", title="Logit radius: the implementation poly_attention agrees",
+RADIUS.implementation(
+    LOGIT_RADIUS, "Logit radius: the implementation poly_attention agrees",
     statement=("poly_attention certifies P on the tighter of |s| max||q|| max||k|| and |s| d B^2, rounded up "
                "to the grid 2^(k/16): the radius covers every logit exactly, the norm bound is a true upper "
                "bound, and the radius is never above Lemma 3.3's."),
-    source=SRC33,
     checks=(
         Property(name="poly_attention's radius against every logit (exact)", strategy=gaussian_inputs,
                  predicate=check_radius, encode=encode, decode=decode, weight=0.2),
     ),
     notes=("Rounding the radius up keeps one certified polynomial per grid point (a certificate on a "
            "larger interval holds on a smaller one)."),
-    cites=("AS-radius",),
-))
+)
 
-register(Lemma(
-    id="AS-3.7-radius", paper="AS", title="Theorem 3.7's error bound with the norm radius",
+RADIUS.register(
+    id="AS-3.7-radius", title="Theorem 3.7's error bound with the norm radius",
     statement=("With R the tighter of |s| max||q|| max||k|| and |s| d B^2, poly_attention still "
                "satisfies, row by row, ||T - Att||_inf <= 2 eps_A ||V||_inf + the float64 term of AS-3.7/impl, "
                "on Gaussian rows where the norm bound is far below the entry bound."),
@@ -173,4 +174,4 @@ register(Lemma(
     ),
     notes="The bound and its float64 term are AS-3.7/impl's (spec.as_.algorithm_one.theorem37_bound).",
     cites=("AS-3.7", "AS-radius"),
-))
+)

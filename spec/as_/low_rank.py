@@ -17,13 +17,13 @@ from impl.poly import exp_polynomial, feature_maps
 from impl.poly.bounds import minimal_degree_lower_bound
 from impl.poly.features import paper_rank, rank
 from spec.as_ import poly_costs
-from spec.as_.monomial_features import SIZES
 from spec.as_.poly_inputs import attention_inputs, decode_attention, encode_attention
 from spec.as_.poly_oracles import gamma, mp_logits_exp
 from spec.profiles import Profile
-from spec.registry import Counterexample, Direct, Erratum, Lemma, Property, Source, register
+from spec.record_groups import RecordGroup
+from spec.registry import Counterexample, Direct, Property, Source
 
-SRC34 = Source(seed="002", section="3.4", number="Lemma 3.4")
+LEMMA_34 = RecordGroup("AS", Source(seed="002", section="3.4", number="Lemma 3.4"))
 
 
 def check_low_rank_approximation(ex: dict) -> None:
@@ -80,60 +80,56 @@ def lemma34_formula_literal(profile: Profile) -> dict:
 
 
 # ------------------------------------------------------------------------------ records
-register(Lemma(
-    id="AS-3.4", paper="AS", title="Key lemma: (eps, r)-approximation of the attention matrix",
+LEMMA_34.register(
+    id="AS-3.4", title="Key lemma: (eps, r)-approximation of the attention matrix",
     statement=("A~ = U1 U2^T = P(Q K^T / d) satisfies |A~_ij - A_ij| <= eps A_ij (for the exact product of "
                "the float64 features; the float64 product adds gamma_{r+2g+6} sum_t |U1_it U2_jt|), with "
                "r = C(d+g, g) <= C(2(g+d), 2g) and g = Theta(max{L/log(2 + L/B^2), B^2})."),
-    source=SRC34,
     corrects="AS-3.4/literal",
     checks=(Property(name="bounded float inputs", strategy=lambda: attention_inputs(5, 3),
                      predicate=check_low_rank_approximation, encode=encode_attention,
                      decode=decode_attention, weight=0.5),),
     notes="Lemma 3.4 says U1, U2 take O(n r) time, Lemma 3.2 O(n r g); the incremental build is O(n r).",
     cites=("AS-3.3", "AS-2.2", "AS-3.2"),
-))
+)
 
-register(Lemma(
-    id="AS-3.4/literal", paper="AS", title="Lemma 3.4's degree bound with log(log(1/eps)/B)",
+LEMMA_34.erratum(
+    id="AS-3.4/literal", title="Lemma 3.4's degree bound with log(log(1/eps)/B)",
     statement="g = O(max{log(1/eps)/log(log(1/eps)/B), B^2}) suffices for relative error eps on [-B^2, B^2].",
     source=Source(seed="002", section="3.4", number="Lemma 3.4 (also Theorem 3.7, Algorithm 1 line 4)"),
     literal="g = O(max{ log(1/eps) / log(log(1/eps)/B), B^2 })",
-    expect="erratum", corrected_by="AS-3.4",
+    corrected_by="AS-3.4",
     checks=(Direct(name="printed vs derived degree along log(1/eps) = B^2 ln B", run=lemma34_formula_literal),),
     notes=("The proof applies Corollary 2.2 with bound B^2, which gives log(log(1/eps)/B^2). Along "
            "log(1/eps) = B^2 ln B the printed expression is ~B^2 while the derived one is "
            "B^2 ln B / ln ln B (sympy: ratio -> 0); the proved minimal degrees (table) grow faster than "
            "the printed expression. A finite table cannot refute an O() claim: the erratum is that the "
            "printed bound does not follow from the proof (and contradicts the tightness of [1])."),
-    erratum=Erratum(
-        severity="slip", root_cause="AS-3.4-degree-B-for-B2",
-        readings=(
-            "B in log(log(1/eps)/B) as the bound of the matrix the polynomial sees (||Q K^T/d|| <= "
-            "B^2, Lemma 3.3): that is Corollary 2.2 at bound B^2, as the proof says, but then the "
-            "max's second term would be that bound too, and it is printed B^2: the formula mixes B "
-            "and B^2.",
-            "As printed: along log(1/eps) = B^2 ln B it is ~B^2 while Corollary 2.2 at bound B^2 gives "
-            "B^2 ln B / ln ln B (sympy: printed/derived -> 0), and the proved minimal degrees grow "
-            "faster than the printed expression.  With B^2 in the log the bound follows, and Theorem "
-            "3.8's g = o(log n) survives (B = o(sqrt(log n)) makes log n / B^2 unbounded).  Theorem "
-            "3.7, Algorithm 1 line 4 and Theorem 3.8's proof print the same expression.",
-        )),
+    severity="slip", root_cause="AS-3.4-degree-B-for-B2",
+    readings=(
+        "B in log(log(1/eps)/B) as the bound of the matrix the polynomial sees (||Q K^T/d|| <= "
+        "B^2, Lemma 3.3): that is Corollary 2.2 at bound B^2, as the proof says, but then the "
+        "max's second term would be that bound too, and it is printed B^2: the formula mixes B "
+        "and B^2.",
+        "As printed: along log(1/eps) = B^2 ln B it is ~B^2 while Corollary 2.2 at bound B^2 gives "
+        "B^2 ln B / ln ln B (sympy: printed/derived -> 0), and the proved minimal degrees grow "
+        "faster than the printed expression.  With B^2 in the log the bound follows, and Theorem "
+        "3.8's g = o(log n) survives (B = o(sqrt(log n)) makes log n / B^2 unbounded).  Theorem "
+        "3.7, Algorithm 1 line 4 and Theorem 3.8's proof print the same expression.",
+    ),
     cites=("AS-3.3", "AS-2.2", "AS-3.2"),
-))
+)
 
-register(Lemma(
-    id="AS-3.4-cost", paper="AS", title="Lemma 3.4: U1 and U2 in O(n r) time, with constants",
+LEMMA_34.register(
+    id="AS-3.4-cost", title="Lemma 3.4: U1 and U2 in O(n r) time, with constants",
     statement=("Inside poly_attention (Q n x d, K m x d), the features of Q and K (the U1, U2 of "
                "Lemma 3.4, built in row blocks) take (r - 1)(n + m) + r + g + 1 <= (n + m) r + r + g + 1 "
                "<= 4 N r multiply-adds (N = max(n, m), r = C(d + g, g)) and no exponentials."),
-    source=SRC34,
-    checks=(Property(f"poly_attention: {SIZES}", poly_costs.cost_inputs, poly_costs.check_lemma34,
-                     encode=encode_attention, decode=decode_attention),),
+    checks=(poly_costs.counted("poly_attention", poly_costs.check_lemma34),),
     notes=("Lemma 3.4 states O(n r) but its proof cites Lemma 3.2, which gives O(n r g) (and Algorithm 1 "
            "line 6 says O(n r g) 'via Lemma 3.4'); O(n r) holds for the incremental construction. "
            "U1 = M1 diag(W) is never formed: the weights are folded into the r x (1 + e) factor "
            "(counted in D and products)."),
     tags=("bounds",),
     cites=("AS-3.2-cost",),
-))
+)

@@ -25,11 +25,11 @@ from spec.as_.feature_expansion_proof import FEATURE_EXPANSION_GENERAL
 from spec.as_.poly_inputs import bounded_matrix, decode_attention, encode_attention
 from spec.as_.poly_oracles import fraction_matrix, gamma
 from spec.profiles import Profile
-from spec.registry import Counterexample, Erratum, Exhaustive, Lemma, Property, Source, SympyProof, register
+from spec.record_groups import RecordGroup
+from spec.registry import Counterexample, Exhaustive, Property, Source, SympyProof
 
-SRC = Source(seed="002", section="3.2", number="Lemma 3.2")
+LEMMA_32 = RecordGroup("AS", Source(seed="002", section="3.2", number="Lemma 3.2"))
 #: the sizes of the Property and cost checks of feature_maps
-SIZES = "n, m <= 12 queries / keys, d <= 4, e <= 3, B^2 <= 4, eps 1e-2 ... 1e-10, row blocks 1-5"
 
 
 def _feature_identities(dmax: int = 3, gmax: int = 4):
@@ -153,26 +153,24 @@ def check_rank_formulas(dg: tuple[int, int]) -> None:
 
 
 # ------------------------------------------------------------------------------ records
-register(Lemma(
-    id="AS-3.2", paper="AS", title="Low-degree polynomial to low-rank matrix",
+FEATURES = LEMMA_32.register(
+    id="AS-3.2", title="Low-degree polynomial to low-rank matrix",
     statement=("For X, Y with d columns and P of degree g, P(X Y^T) = U1 U2^T where the rows of U1, U2 "
                "are the features phi_1(x), phi_2(y) indexed by the multi-indices of degree <= g: "
                "C(d + g, g) of them, at most the printed r = C(2(g + d), 2g)."),
-    source=SRC,
     corrects="AS-3.2/literal",
     checks=(FEATURE_EXPANSION_GENERAL, binomials.RANK_RATIO, binomials.RANK_BOUND),
     notes=("The proof's set F of exponent functions on the 2d variables with sum <= 2g has "
            "C(2d + 2g, 2g) elements: the general count at (2d, 2g).  The printed r = C(2(g+d), 2g) is "
            "a valid but loose count; the real rank is C(d + g, g).  phi_v's printed exponent t(u_i) "
            "(for t(v_i)) is harmless: AS-3.2-phi."),
-))
+)
 
-register(Lemma(
-    id="AS-3.2/impl", paper="AS", title="Lemma 3.2: the implementation feature_maps agrees",
+LEMMA_32.implementation(
+    FEATURES, "Lemma 3.2: the implementation feature_maps agrees",
     statement=("impl.poly.features builds U1, U2 with the C(d + g, g) distinct exponents of degree <= g "
                "(at most the printed r) and <U1 row, U2 row> = P(<u, v>) exactly on symbolic entries; in "
                "float64 within gamma_{r+2g+4} sum_t |U1_it U2_jt| (plus gradual underflow)."),
-    source=SRC,
     checks=(
         SympyProof(name="feature identity, d <= 3, g <= 4 (impl.poly.features)", identities=_feature_identities,
                    scope="d in 1..3, g in 0..4, symbolic entries u, v and coefficients c"),
@@ -183,11 +181,10 @@ register(Lemma(
                  predicate=check_feature_identity, encode=encode_attention,
                  decode=decode_attention, weight=0.5),
     ),
-    cites=("AS-3.2",),
-))
+)
 
-register(Lemma(
-    id="AS-3.2-phi", paper="AS", title="Lemma 3.2's proof: the feature maps over F as printed",
+LEMMA_32.register(
+    id="AS-3.2-phi", title="Lemma 3.2's proof: the feature maps over F as printed",
     statement=("With phi_u(u)_t = c_t prod_i u_i^{t(u_i)} and, as printed, phi_v(v)_t = prod_i v_i^{t(u_i)} "
                "(exponent t(u_i) where t(v_i) is meant), sum over t in F of phi_u(u)_t phi_v(v)_t = "
                "K(u, v) = P(<u, v>): c_t = 0 unless t(u_i) = t(v_i) for every i."),
@@ -196,39 +193,36 @@ register(Lemma(
                        identities=_paper_construction_identities,
                        scope="(d, g) in {(1, 1), (1, 2), (2, 1), (2, 2)}, symbolic entries and coefficients"),),
     notes="Bounded: the sum over F is expanded at the listed sizes.",
-))
+)
 
-register(Lemma(
-    id="AS-3.2/literal", paper="AS", title="Lemma 3.2's expansion P(x) = sum_{i=0}^{d} c_i x^i",
+LEMMA_32.erratum(
+    id="AS-3.2/literal", title="Lemma 3.2's expansion P(x) = sum_{i=0}^{d} c_i x^i",
     statement="The degree-g polynomial P expands as sum_{i=0}^{d} c_i x^i.",
     source=Source(seed="002", section="3.2", number="Lemma 3.2 (proof)"),
-    literal="P(x) = \\sum_{i=0}^{d} c_i x^i", expect="erratum", corrected_by="AS-3.2",
+    literal="P(x) = \\sum_{i=0}^{d} c_i x^i", corrected_by="AS-3.2",
     checks=(SympyProof(name="upper index d instead of g", identities=_lemma32_literal_identities,
                        scope="(d, g) in {(2, 2), (1, 2)}, symbolic x and coefficients"),),
     notes="Minimal counterexample d = 1, g = 2: the printed sum drops c_2 x^2.",
-    erratum=Erratum(
-        severity="typo", root_cause="AS-3.2-sum-index",
-        readings=(
-            "Upper index d read as g (the lemma calls P 'a degree-g polynomial' and the proof's K "
-            "has degree 2g): then the expansion is P's own; the intent is plain.",
-            "As printed with d < g the sum drops c_(d+1) x^(d+1) .. c_g x^g (d = 1, g = 2 drops "
-            "c_2 x^2); with d > g it names coefficients P does not have.",
-        )),
+    severity="typo", root_cause="AS-3.2-sum-index",
+    readings=(
+        "Upper index d read as g (the lemma calls P 'a degree-g polynomial' and the proof's K "
+        "has degree 2g): then the expansion is P's own; the intent is plain.",
+        "As printed with d < g the sum drops c_(d+1) x^(d+1) .. c_g x^g (d = 1, g = 2 drops "
+        "c_2 x^2); with d > g it names coefficients P does not have.",
+    ),
     cites=(),
-))
+)
 
-register(Lemma(
-    id="AS-3.2-cost", paper="AS", title="Lemma 3.2's running time O(n r g), with constants",
+LEMMA_32.register(
+    id="AS-3.2-cost", title="Lemma 3.2's running time O(n r g), with constants",
     statement=("feature_maps(X, Y, P) (X n x d, Y m x d, P of degree g) builds U1, U2 with "
                "(r - 1)(n + m) monomial products, n r weight products and r + g + 1 for the column "
                "weights, r = C(d + g, g): at most (2n + m) r + r + g + 1 <= 5 N r <= 5 N r_p g' "
                "multiply-adds (N = max(n, m), g' = max(g, 1), r_p = C(2(g + d), 2g) the printed r), "
                "and no exponentials."),
-    source=SRC,
-    checks=(Property(f"feature_maps on Q, K: {SIZES}", poly_costs.cost_inputs, poly_costs.check_lemma32,
-                     encode=encode_attention, decode=decode_attention),),
+    checks=(poly_costs.counted("feature_maps on Q, K", poly_costs.check_lemma32),),
     notes=("The proof forms each entry as a product of at most g variables (n r g); the incremental "
            "build needs one product per entry, so the factor g is not needed (Lemma 3.4's O(n r))."),
     tags=("bounds",),
     cites=("AS-3.2",),
-))
+)

@@ -29,16 +29,17 @@ construction ``(r - 1)(n + m) + n r + r + g + 1``.  The statements bound these b
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
 from impl.ledger import CallCost, Ledger
 from impl.poly import exp_polynomial, feature_maps, poly_attention_report
 from impl.poly.features import paper_rank, rank
-from spec.as_.poly_inputs import GRID_EPS, attention_inputs
+from spec.as_.poly_inputs import GRID_EPS, attention_inputs, decode_attention, encode_attention
+from spec.evidence import evidence, table
 from spec.profiles import Profile
-from spec.registry import Counterexample
+from spec.registry import Counterexample, Property
 
 
 # ------------------------------------------------------------------------------ the formulas
@@ -82,6 +83,10 @@ def construction_bound(n: int, m: int, d: int, g: int) -> dict[str, tuple[str, i
 
 
 # ------------------------------------------------------------------------------ strategies
+#: what :func:`cost_inputs` draws
+SIZES = "n, m <= 12 queries / keys, d <= 4, e <= 3, B^2 <= 4, eps 1e-2 ... 1e-10, row blocks 1-5"
+
+
 def cost_inputs(max_n: int = 12, max_d: int = 4):
     """``dict(Q, K, V, B, eps, block_rows)``: n, m <= max_n, d <= max_d, e <= 3, B^2 <= 4 (radius
     B^2 with scale 1/d), |V| <= 2, eps on the grid, and row blocks of 1, 2, 3 or 5 rows (or the
@@ -91,6 +96,12 @@ def cost_inputs(max_n: int = 12, max_d: int = 4):
     inputs = attention_inputs(max_n, max_d, b_values=(0.5, 1.0, math.sqrt(2.0), 2.0), v_bounds=(2.0,))
     return st.tuples(inputs, st.sampled_from([None, 1, 2, 3, 5])).map(
         lambda pair: {**pair[0], "block_rows": pair[1]})
+
+
+def counted(subject: str, predicate: Callable[[dict], None]) -> Property:
+    """The check of a cost record: ``predicate`` (a ``check_*`` below) on :func:`cost_inputs`,
+    named after the ``subject`` it counts."""
+    return Property(f"{subject}: {SIZES}", cost_inputs, predicate, encode=encode_attention, decode=decode_attention)
 
 
 # ------------------------------------------------------------------------------ predicates
@@ -103,14 +114,14 @@ def run(ex: dict) -> tuple[CallCost, Any]:
 
 
 def _shape(c: CallCost) -> tuple[int, int, int, int, int, int]:
-    s = c.sizes
+    s = c.sizes or {}
     return s["n"], s["m"], s["d"], s["e"], s["g"], s["blocks_k"]
 
 
 def _over(label: str, got: int, form: str, bound: int, c: CallCost) -> None:
     if got > bound:
-        raise Counterexample(f"{label}: {got} multiply-adds exceed {form} = {bound}", got=got,
-                             bound=bound, sizes=dict(c.sizes), parts={k: list(v) for k, v in c.parts.items()})
+        raise Counterexample(f"{label}: {got} multiply-adds exceed {form} = {bound}", got=got, bound=bound,
+                             sizes=dict(c.sizes or {}), parts={k: list(v) for k, v in (c.parts or {}).items()})
 
 
 def check_lemma34(ex: dict) -> None:
@@ -132,7 +143,8 @@ def check_lemma32(ex: dict) -> None:
     led = Ledger()
     U1, U2 = feature_maps(ex["Q"], ex["K"], P, scale=1.0 / ex["Q"].shape[1], ledger=led)
     c = led.last()
-    n, m, d, g = c.sizes["n"], c.sizes["m"], c.sizes["d"], c.sizes["g"]
+    sizes = c.sizes or {}
+    n, m, d, g = sizes["n"], sizes["m"], sizes["d"], sizes["g"]
     if U1.shape[1] != rank(d, g):
         raise Counterexample("feature_maps has not C(d+g, g) columns", got=int(U1.shape[1]))
     built = sum(c.part(k)[0] for k in ("weights", "U1", "U2"))
@@ -161,7 +173,7 @@ def check_theorem37(ex: dict) -> None:
         _over(key, c.mul_adds, *b[key], c)
     if c.space > space_bound(n, m, d, e, g):
         raise Counterexample("space above N r + r (1 + e) + 2 N d + N (4 e + 3)", space=c.space,
-                             bound=space_bound(n, m, d, e, g), sizes=dict(c.sizes))
+                             bound=space_bound(n, m, d, e, g), sizes=dict(c.sizes or {}))
     off = poly_attention_report(ex["Q"], ex["K"], ex["V"], eps=ex["eps"], B=ex["B"],
                                 block_rows=ex.get("block_rows"), ledger=Ledger(enabled=False))
     if not np.array_equal(off.output, rep.output):
@@ -190,7 +202,7 @@ def measure(n: int, d: int = FIT_D, eps: float = 1e-6, seed: int = 0) -> dict[st
     return out
 
 
-def fit_exponent(xs: list[float], ys: list[float]) -> float:
+def fit_exponent(xs: Sequence[float], ys: Sequence[float]) -> float:
     return float(np.polyfit(np.log(xs), np.log(ys), 1)[0])
 
 
@@ -223,24 +235,22 @@ def exponents_match(profile: Profile) -> dict[str, Any]:
         rows.append([f"{key} against r (n = 256)", round(got, 3), 1.0, round(gap, 3),
                      "yes" if gap <= TOLERANCE else "NO"])
         series_r[f"{key} (fit {got:.2f}, claimed 1)"] = ys
-    evidence = {
-        "summary": (f"poly_attention counts over n = {ns[0]} ... {ns[-1]} (d = {FIT_D}, B = 1, eps = 1e-6: "
-                    f"g = {data[0]['g']}, r = {data[0]['r']}) and over r = {rs[0]} ... {rs[-1]} at n = 256; "
-                    f"largest gap to the claimed exponent {worst[0]:.3f} ({worst[1]}), tolerance {TOLERANCE}."),
-        "tables": [{"title": "Fitted against claimed exponents",
-                    "columns": ["count", "fitted exponent", "claimed", "gap", "within 0.1"], "rows": rows},
-                   {"title": "Measured counts (multiply-adds; space in words)",
-                    "columns": ["n", "g", "r", "features", "D", "products", "total", "space"],
-                    "rows": [[n, x["g"], x["r"], x["features"], x["D"], x["products"], x["total"], x["space"]]
-                             for n, x in zip(ns, data)]}],
-        "plots": [{"title": f"poly_attention counts against n (d = {FIT_D}, r = {data[0]['r']})", "xlabel": "n",
+    fits = evidence(
+        f"poly_attention counts over n = {ns[0]} ... {ns[-1]} (d = {FIT_D}, B = 1, eps = 1e-6: g = {data[0]['g']}, "
+        f"r = {data[0]['r']}) and over r = {rs[0]} ... {rs[-1]} at n = 256; largest gap to the claimed exponent "
+        f"{worst[0]:.3f} ({worst[1]}), tolerance {TOLERANCE}.",
+        table("Fitted against claimed exponents", ["count", "fitted exponent", "claimed", "gap", "within 0.1"], rows),
+        table("Measured counts (multiply-adds; space in words)",
+              ["n", "g", "r", "features", "D", "products", "total", "space"],
+              [[n, x["g"], x["r"], x["features"], x["D"], x["products"], x["total"], x["space"]]
+               for n, x in zip(ns, data)]),
+        plots=[{"title": f"poly_attention counts against n (d = {FIT_D}, r = {data[0]['r']})", "xlabel": "n",
                    "ylabel": "multiply-adds", "x": ns, "series": series,
                    "logx": True, "logy": True, "base2": True},
                   {"title": "poly_attention counts against r (n = 256)", "xlabel": "r = C(d + g, g)",
                    "ylabel": "multiply-adds", "x": rs, "series": series_r, "logx": True, "logy": True}],
-        "examples": len(ns) + len(rs),
-    }
+        examples=len(ns) + len(rs))
     if worst[0] > TOLERANCE:
         raise Counterexample("a fitted exponent is off by more than 0.1", gap=worst[0], where=worst[1],
                              table=rows)
-    return evidence
+    return fits

@@ -25,8 +25,11 @@ def bounded_matrix(draw, st, n: int, d: int, bound: float) -> np.ndarray:
     return np.array(vals, dtype=np.float64).reshape(n, d)
 
 
-def attention_inputs(max_n: int = 8, max_d: int = 4, b_values=(0.5, 1.0, math.sqrt(2.0), 2.0, 2.8),
-                     v_bounds=(1.0, 2.0, 10.0)):
+#: the entry bounds B :func:`attention_inputs` draws by default (B^2 <= 8)
+B_VALUES = (0.5, 1.0, math.sqrt(2.0), 2.0, 2.8)
+
+
+def attention_inputs(max_n: int = 8, max_d: int = 4, b_values=B_VALUES, v_bounds=(1.0, 2.0, 10.0)):
     """Draws ``dict(Q, K, V, B, eps)`` with ``||Q||, ||K|| <= B`` (B from ``b_values``; the default
     B^2 <= 8), ``|V| <=`` one of ``v_bounds`` and eps on the grid."""
     from hypothesis import strategies as st

@@ -16,11 +16,12 @@ plots show every n.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 
 from impl.dynamic import DynamicAttention
+from spec.evidence import evidence, table
 from spec.profiles import Profile
 from spec.registry import Counterexample
 
@@ -35,7 +36,7 @@ def measure(n: int, a: float, seed: int = 0) -> dict[str, float]:
     Q, K, V = rng.normal(size=(3, n, D)) / np.sqrt(np.sqrt(D))
     S = DynamicAttention(Q, K, V, a=a)
     T = S.threshold
-    out = {"init": S.ledger.calls[0].mul_adds, "space": S.space, "T": T}
+    out: dict[str, float] = {"init": S.ledger.calls[0].mul_adds, "space": S.space, "T": T}
     S.ledger.clear()
     for t in range(2 * T):                       # two full epochs of key updates
         S.update_k(t % n, t % D, 0.01)
@@ -65,7 +66,7 @@ def claimed(a: float) -> dict[str, float]:
             "recompute (T-1 pending of each kind)": 1.0 + a}
 
 
-def fit_exponent(ns: list[int], ys: list[float]) -> float:
+def fit_exponent(ns: Sequence[float], ys: Sequence[float]) -> float:
     return float(np.polyfit(np.log(ns), np.log(ys), 1)[0])
 
 
@@ -99,19 +100,17 @@ def exponents_match(profile: Profile) -> dict[str, Any]:
                   "x_by_series": {label: [p["query (T-1 pending of each kind)"] for p in pts]},
                   "series": {label: [p["update (worst)"] / p["T"] + p["update_k amortized"] for p in pts]},
                   "logx": True, "logy": True})
-    evidence = {"summary": f"Fitted log-log exponents over n = {FIT_FROM} ... {ns[-1]} (counts measured from "
-                           f"n = {ns[0]}; d = {D}); the largest gap to the claimed exponent is "
-                           f"{worst[0]:.3f} ({worst[1]}), tolerance {TOLERANCE}.",
-                "tables": [{"title": "Fitted against claimed exponents",
-                            "columns": ["a", "count", "fitted exponent", "claimed", "gap", "within 0.1"],
-                            "rows": rows},
-                           {"title": f"Trade-off at n = {ns[-1]}",
-                            "columns": ["a", "T", "query (T-1 pending each)", "update_k amortized", "update (worst)"],
-                            "rows": [[a, p["T"], p["query (T-1 pending of each kind)"],
-                                      round(p["update_k amortized"], 1), p["update (worst)"]]
-                                     for a, p in zip(grid, pts)]}],
-                "plots": plots, "examples": len(rows)}
+    fits = evidence(
+        f"Fitted log-log exponents over n = {FIT_FROM} ... {ns[-1]} (counts measured from n = {ns[0]}; d = {D}); "
+        f"the largest gap to the claimed exponent is {worst[0]:.3f} ({worst[1]}), tolerance {TOLERANCE}.",
+        table("Fitted against claimed exponents", ["a", "count", "fitted exponent", "claimed", "gap", "within 0.1"],
+              rows),
+        table(f"Trade-off at n = {ns[-1]}",
+              ["a", "T", "query (T-1 pending each)", "update_k amortized", "update (worst)"],
+              [[a, p["T"], p["query (T-1 pending of each kind)"], round(p["update_k amortized"], 1),
+                p["update (worst)"]] for a, p in zip(grid, pts)]),
+        plots=plots, examples=len(rows))
     if worst[0] > TOLERANCE:
         raise Counterexample("a fitted exponent is off by more than 0.1", gap=worst[0], where=worst[1],
                              table=rows)
-    return evidence
+    return fits

@@ -14,6 +14,7 @@ import numpy as np
 
 from impl.attention import attention
 from impl.dynamic import DynamicAttention
+from spec.evidence import evidence, table
 from spec.profiles import Profile
 from spec.registry import Counterexample, Direct, Lemma, Source, register
 
@@ -64,22 +65,22 @@ def drift_within_goal(profile: Profile) -> dict[str, Any]:
                f"(threshold {res['threshold']}, {res['recomputes']:,} recomputes): maximum error "
                f"{res['max_error']:.2e} x max|V| (goal {GOAL:g}); first half max "
                f"{max(res['errors'][:half]):.2e}, second half max {max(res['errors'][half:]):.2e}.")
-    evidence = {"summary": summary, "examples": res["updates"],
-                "tables": [{"title": "Drift against recomputation from scratch",
-                            "columns": ["updates", "recomputes", "checks", "max error / max|V|", "goal"],
-                            "rows": [[res["updates"], res["recomputes"], len(res["x"]),
-                                      f"{res['max_error']:.3e}", GOAL]]},
-                           {"title": "Growth between recomputes: max error by pending updates at the check",
-                            "columns": ["pending updates (key + value)", "max error / max|V|"],
-                            "rows": [[k, f"{v:.3e}"] for k, v in res["by_pending"].items()]}],
-                "plots": [{"title": "Error of the lazy structure over 100,000 updates (n = 256)",
-                           "xlabel": "updates", "ylabel": "max |output - exact| / max|V|",
-                           "x": res["x"], "series": {"DynamicAttention": res["errors"]},
-                           "logy": True}]}
+    found = evidence(
+        summary,
+        table("Drift against recomputation from scratch",
+              ["updates", "recomputes", "checks", "max error / max|V|", "goal"],
+              [[res["updates"], res["recomputes"], len(res["x"]), f"{res['max_error']:.3e}", GOAL]]),
+        table("Growth between recomputes: max error by pending updates at the check",
+              ["pending updates (key + value)", "max error / max|V|"],
+              [[k, f"{v:.3e}"] for k, v in res["by_pending"].items()]),
+        examples=res["updates"],
+        plots=[{"title": "Error of the lazy structure over 100,000 updates (n = 256)",
+                "xlabel": "updates", "ylabel": "max |output - exact| / max|V|",
+                "x": res["x"], "series": {"DynamicAttention": res["errors"]}, "logy": True}])
     if not res["max_error"] <= GOAL:
         raise Counterexample("drift exceeds the goal", max_error=res["max_error"], goal=GOAL,
                              summary=summary)
-    return evidence
+    return found
 
 
 register(Lemma(

@@ -17,7 +17,8 @@ import sympy
 from spec.da.amortization import NAIVE, n, omega, tau, tmat
 from spec.da.entry_witness import per_entry_reading_refuted
 from spec.da.wrong_matrix import names_wrong_matrix
-from spec.registry import Direct, Erratum, Lemma, SmtProof, Source, SympyProof, register
+from spec.record_groups import RecordGroup
+from spec.registry import Direct, SmtProof, Source, SympyProof
 
 
 def looser_bounds() -> Iterator[tuple[str, Any, list[Any]]]:
@@ -51,8 +52,10 @@ def column_reading() -> Iterator[tuple[str, sympy.Expr, sympy.Expr]]:
            n**omega / n**(tau + delta), n**(omega - tau - delta))
 
 
-register(Lemma(
-    id="DA-1.3", paper="DA", kind="theorem",
+THEOREMS = RecordGroup("DA")
+
+THEOREMS.register(
+    id="DA-1.3", kind="theorem",
     title="Theorem 1.3 (upper bound): its bounds are looser, valid forms of Theorem 4.1's",
     statement="Theorem 1.3: for any constant a in (0, 1] and d = O(n) there is a dynamic data "
               "structure with O(n^2) space, Init in O(T_mat(n, n, n)), UpdateK (of K; see DA-E13) "
@@ -76,10 +79,10 @@ register(Lemma(
            "are not errors.  Their old check (sympy: the two expressions differ) would pass for any "
            "two different bounds and is gone.  The abstract's unit (per column) is DA-E12."),
     tags=("bounds",),
-))
+)
 
-register(Lemma(
-    id="DA-E12", paper="DA", expect="erratum", corrected_by="DA-1.3",
+THEOREMS.erratum(
+    id="DA-E12", corrected_by="DA-1.3",
     title="Erratum E12: the abstract's query times are per column, its query per entry",
     statement="As printed, a query answers one entry (i, j) and no algorithm has both "
               "O(n^(omega(1,1,tau)-tau-Omega(1))) amortized update and O(n^(1+tau-Omega(1))) worst "
@@ -94,21 +97,20 @@ register(Lemma(
     tags=("erratum", "bounds"),
     checks=(Direct("per-entry reading against an explicit-kernel algorithm (counted, z3 on the "
                    "exponents)", per_entry_reading_refuted, grade="holds"),),
-    erratum=Erratum(
-        severity="typo", root_cause="DA-abstract-query-unit",
-        readings=(
-            "Per column (most charitable): 'query time' is the cost of reading a column of n entries, "
-            "as the reduction's phase 3 does; then n^(1+tau) is n times Theorem 4.1's O(n^tau) and "
-            "the lower bound is n times Lemma 1.4's O(n^(tau-Omega(1))), update bounds equal (d = n): "
-            "upper and lower bound agree with the body, and only the unit is unstated.",
-            "Per entry (the abstract's own definition of the query stage): false for every tau in "
-            "(0, 1): keeping A and D explicitly gives O(n) worst-case updates of K or V and O(n) "
-            "entry queries, within both forbidden bounds since omega(1,1,tau) >= 2 (the check).",
-        )),
-))
+    severity="typo", root_cause="DA-abstract-query-unit",
+    readings=(
+        "Per column (most charitable): 'query time' is the cost of reading a column of n entries, "
+        "as the reduction's phase 3 does; then n^(1+tau) is n times Theorem 4.1's O(n^tau) and "
+        "the lower bound is n times Lemma 1.4's O(n^(tau-Omega(1))), update bounds equal (d = n): "
+        "upper and lower bound agree with the body, and only the unit is unstated.",
+        "Per entry (the abstract's own definition of the query stage): false for every tau in "
+        "(0, 1): keeping A and D explicitly gives O(n) worst-case updates of K or V and O(n) "
+        "entry queries, within both forbidden bounds since omega(1,1,tau) >= 2 (the check).",
+    ),
+)
 
-register(Lemma(
-    id="DA-E13", paper="DA", expect="erratum", corrected_by="DA-4.1",
+THEOREMS.erratum(
+    id="DA-E13", corrected_by="DA-4.1",
     title="Erratum E13: Theorem 4.1 says UpdateK updates an entry of Q",
     statement="Correction: UpdateK(i, j, delta) updates K[i, j] (Algorithm 2 changes column i of A). "
               "Running Algorithm 2 and comparing with attention after changing Q[i, j] instead fails.",
@@ -117,13 +119,12 @@ register(Lemma(
     cites=("DA-4.4", "DA-4.6", "DA-4.8", "DA-4.9"),
     checks=(Direct("Algorithm 2 against a Q update, every entry of n = 3, d = 2", names_wrong_matrix,
                    grade="holds"),),
-    erratum=Erratum(
-        severity="typo", root_cause="DA-4.1-UpdateK-Q",
-        readings=(
-            "UpdateK updates K (its name, Algorithm 2 and Lemma 4.4 say so): then Theorem 4.1 holds; "
-            "the 'Q' of the text (and UpdateV's 'same amortized time as Q update') is a slip of the "
-            "pen whose intent is plain.",
-            "As printed, the operation changes Q[i, j]: Algorithm 2 then answers attention with K "
-            "updated, not Q (the check, every entry of three random instances).",
-        )),
-))
+    severity="typo", root_cause="DA-4.1-UpdateK-Q",
+    readings=(
+        "UpdateK updates K (its name, Algorithm 2 and Lemma 4.4 say so): then Theorem 4.1 holds; "
+        "the 'Q' of the text (and UpdateV's 'same amortized time as Q update') is a slip of the "
+        "pen whose intent is plain.",
+        "As printed, the operation changes Q[i, j]: Algorithm 2 then answers attention with K "
+        "updated, not Q (the check, every entry of three random instances).",
+    ),
+)

@@ -22,6 +22,7 @@ from typing import Any
 import mpmath
 import numpy as np
 
+from spec.evidence import evidence, table
 from spec.profiles import Profile
 from spec.registry import Counterexample
 
@@ -118,9 +119,8 @@ def per_entry_reading_refuted(profile: Profile) -> dict[str, Any]:
         rows.append([n, m["update"], 4 * n + 1, m["query"], n + 1, m["error"]])
     linear = all(r[1] <= r[2] and r[3] <= r[4] for r in rows)
     verdict = exponents_within_forbidden()
-    table = {"title": "explicit-kernel witness: largest counts per operation (d = n)",
-             "columns": ["n", "update ops", "4n + 1", "query ops", "n + 1", "max answer error"],
-             "rows": rows}
+    counts = table("explicit-kernel witness: largest counts per operation (d = n)",
+                   ["n", "update ops", "4n + 1", "query ops", "n + 1", "max answer error"], rows)
     if linear and verdict == "unsat":
         raise Counterexample(
             "the abstract's lower bound read per entry is false: keeping A = exp(Q K^T) and "
@@ -129,6 +129,5 @@ def per_entry_reading_refuted(profile: Profile) -> dict[str, Any]:
             "delta = min(tau, 1 - tau)/2 and omega(1,1,tau) >= 2, O(n) is within both "
             "O(n^(omega-tau-delta)) update and O(n^(1+tau-delta)) query (z3: negation unsat); "
             "read per column (n entries) the bound agrees with Lemma 1.4",
-            witness=table["rows"], z3=verdict)
-    return {"summary": f"witness counts linear: {linear}; z3 on the exponents: {verdict}",
-            "tables": [table]}
+            witness=rows, z3=verdict)
+    return evidence(f"witness counts linear: {linear}; z3 on the exponents: {verdict}", counts)

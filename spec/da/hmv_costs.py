@@ -32,8 +32,10 @@ import numpy as np
 from impl.reductions.hmv import OAMVReduction, ODAMVReduction, max_hint_nnz
 from spec.da import hmv_instances
 from spec.da.operation_costs import amortized_bound, per_call_bound
+from spec.evidence import evidence, table
 from spec.profiles import Profile
-from spec.registry import Counterexample, Direct, Lemma, Property, Source, register
+from spec.record_groups import RecordGroup
+from spec.registry import Check, Counterexample, Direct, Property, Source
 
 A_VALUES = ("0.25", "0.5", "0.75", "1")
 
@@ -65,11 +67,12 @@ def decode(data: dict[str, Any]) -> dict[str, Any]:
 
 def run_hmv(inst: dict[str, Any], kind: str = "mpmath") -> tuple[Any, Any]:
     """The three phases on one instance; (reduction, result)."""
-    kw = dict(tau=Fraction(inst["tau"]), kind=kind, a=float(inst["a"]))
+    tau, a = Fraction(inst["tau"]), float(inst["a"])
+    red: OAMVReduction | ODAMVReduction
     if inst["variant"] == "oamv":
-        red = OAMVReduction(inst["M"], inst["V"], **kw)
+        red = OAMVReduction(inst["M"], inst["V"], tau=tau, kind=kind, a=a)
     else:
-        red = ODAMVReduction(inst["M"], inst["V"], variant=inst["variant"], **kw)
+        red = ODAMVReduction(inst["M"], inst["V"], variant=inst["variant"], tau=tau, kind=kind, a=a)
     red.phase2(inst["P"])
     return red, red.phase3(inst["i"])
 
@@ -176,7 +179,7 @@ def _check_hmv_costs(inst: dict[str, Any]) -> None:
         _fail("wrong column", inst, decoded=list(res.column))
 
 
-def hmv_cost_table(lemma: str) -> Callable[[str], dict[str, Any]]:
+def hmv_cost_table(lemma: str) -> Callable[[Profile], dict[str, Any]]:
     """Direct evidence: counts against n for tau = 1/2, diagonal hints with floor(n^(1/2))
     non-zeros, a = 1/2 (mpmath), each bound beside its count; raises on a violation."""
     variants = ("oamv",) if lemma == "DA-5.5" else ("corrected", "general")
@@ -202,23 +205,30 @@ def hmv_cost_table(lemma: str) -> Callable[[str], dict[str, Any]]:
                              res.queries, pr["queries"], p2.sub_cost[0],
                              amortized_bound(upd, red.n_tilde, red.d_tilde, T),
                              p3.sub_cost[0], res.queries * (T + 2), p1.mul_adds, p2.mul_adds, p3.mul_adds])
-        return {"examples": len(rows),
-                "summary": (f"{lemma}: the reduction's calls and work against n (tau = 1/2, diagonal P with "
-                            "floor(n^(1/2)) non-zeros, DynamicAttention with a = 1/2, mpmath).  Updates and "
-                            "queries equal the printed counts or stay below them; the structure's phase-2 "
-                            "work stays within DA-4.9's amortized bound and phase 3 within q (T + 2)."),
-                "tables": [{"title": f"{lemma}: calls issued and work, counted",
-                            "columns": ["variant", "n", "n~ x d~", "T", "floor(n^tau)", "update_k",
-                                        "printed updates", "queries", "printed queries (n~)",
-                                        "phase-2 structure mul-adds", "amortized bound",
-                                        "phase-3 structure mul-adds", "q (T + 2)", "own phase 1",
-                                        "own phase 2", "own phase 3"], "rows": rows}]}
+        return evidence(
+            f"{lemma}: the reduction's calls and work against n (tau = 1/2, diagonal P with floor(n^(1/2)) "
+            "non-zeros, DynamicAttention with a = 1/2, mpmath).  Updates and queries equal the printed counts or "
+            "stay below them; the structure's phase-2 work stays within DA-4.9's amortized bound and phase 3 "
+            "within q (T + 2).",
+            table(f"{lemma}: calls issued and work, counted",
+                  ["variant", "n", "n~ x d~", "T", "floor(n^tau)", "update_k", "printed updates", "queries",
+                   "printed queries (n~)", "phase-2 structure mul-adds", "amortized bound",
+                   "phase-3 structure mul-adds", "q (T + 2)", "own phase 1", "own phase 2", "own phase 3"],
+                  rows),
+            examples=len(rows))
 
     return run
 
 
 # ------------------------------------------------------------------------------ records
-ENC = {"encode": encode, "decode": decode}
+def cost_checks(lemma: str, instances: str) -> tuple[Check, ...]:
+    """The checks of a reduction's cost record: the counts on Hypothesis instances (``instances``
+    says which), and the table of calls and work against n."""
+    return (Property(instances, lambda: hmv_cost_inputs(lemma), check_hmv_costs, encode=encode, decode=decode),
+            Direct("counts against n (tau = 1/2)", hmv_cost_table(lemma), grade="holds"))
+
+
+COSTS = RecordGroup("DA", tags=("bounds", "reduction", "hmv"))
 OWN = ("own arithmetic (validation, construction, decoding) per phase <= 3 n~d~ multiply-adds and "
        "21 n~d~ + 2n words (phase 1), <= 3 n~d~ and 8 n~d~ + 4u words (phase 2, u updates), <= 5n and "
        "13n words (phase 3: O(1) per decoded entry, as printed)")
@@ -226,29 +236,24 @@ STRUCT = ("the structure's work (DynamicAttention with a in {1/4, 1/2, 3/4, 1}, 
           "within DA-4.9's amortized update bound, every phase-3 query within ck + 2cv + 3 <= T + 2, "
           "T = ceil(n~^a)")
 
-register(Lemma(
-    id="DA-5.5-cost", paper="DA", title="Lemma 5.5: calls issued by the OAMV reduction, counted",
+COSTS.register(
+    id="DA-5.5-cost", title="Lemma 5.5: calls issued by the OAMV reduction, counted",
     statement=("For an HMV instance of size n with k = nnz(P) <= floor(n^tau): phase 1 makes one Init on "
                "OAMV(n~ = n, d~ = n); phase 2 makes exactly k <= n^tau update_k calls and no other "
                "update ('we perform n^tau updates'); phase 3 makes exactly n~ = n queries and n sign "
                f"decisions ('n~ queries'); {OWN}; {STRUCT}; the decoded column is (M P V)[:, i]."),
     source=Source("000", "5.3", "Lemma 5.5 (proof)"),
     cites=("DA-5.5",),
-    checks=(
-        Property("HMV instances n <= 10, tau in {1, 1/2, 2/3, 1/3, 3/4}, mpmath",
-                 lambda: hmv_cost_inputs("DA-5.5"), check_hmv_costs, **ENC),
-        Direct("counts against n (tau = 1/2)", hmv_cost_table("DA-5.5"), grade="holds"),
-    ),
+    checks=cost_checks("DA-5.5", "HMV instances n <= 10, tau in {1, 1/2, 2/3, 1/3, 3/4}, mpmath"),
     notes=("Phase 2's printed time O(n~^tau T_mat(n~, n~^tau, d~)/n~^(tau+eps)) charges n~^tau updates, "
            "as performed; with DynamicAttention the update_k calls cost O(n~ d~) each, amortized "
            "(DA-4.9's explicit bound).  That bound is composed here to check the code run on "
            "DynamicAttention; the paper's proof does not use it (the lower bound is about any "
            "algorithm), so DA-4.9 is not cited."),
-    tags=("bounds", "reduction", "hmv"),
-))
+)
 
-register(Lemma(
-    id="DA-5.9-cost", paper="DA", title="Lemma 5.9: calls issued by the ODAMV reduction, counted",
+COSTS.register(
+    id="DA-5.9-cost", title="Lemma 5.9: calls issued by the ODAMV reduction, counted",
     statement=("For an HMV instance of size n with k = nnz(P) <= floor(n^tau): phase 1 makes one Init on "
                "ODAMV(n~ = 2n, d~ = 2n) ((2n + 1) x 2n for the extension 'general'); phase 2 makes "
                "exactly 2k <= 2 n^tau update_k calls ('2 n^tau updates'); phase 3 makes n queries "
@@ -256,13 +261,9 @@ register(Lemma(
                f"{OWN}; {STRUCT}; the decoded column is (M P V)[:, i]."),
     source=Source("000", "5.4", "Lemma 5.9 (proof) (= Lemma C.5 of a later version)"),
     cites=("DA-5.9", "DA-5.9-general"),
-    checks=(
-        Property("HMV instances n <= 10; P with <= 1 non-zero per column run by both variants, any P "
-                 "by 'general'; mpmath", lambda: hmv_cost_inputs("DA-5.9"), check_hmv_costs, **ENC),
-        Direct("counts against n (tau = 1/2)", hmv_cost_table("DA-5.9"), grade="holds"),
-    ),
+    checks=cost_checks("DA-5.9", "HMV instances n <= 10; P with <= 1 non-zero per column run by both "
+                                 "variants, any P by 'general'; mpmath"),
     notes=("The printed phase-2 time charges n~^tau = (2n)^tau updates while the proof performs "
            "2 n^tau = 2^(1 - tau) n~^tau of them: a constant factor below 2, inside the O().  DA-4.9's "
            "bounds are composed only to check the code run on DynamicAttention (not cited)."),
-    tags=("bounds", "reduction", "hmv"),
-))
+)

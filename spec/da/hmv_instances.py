@@ -27,6 +27,7 @@ from math import comb
 from typing import Any, Iterable, Iterator
 
 from impl.reductions.hmv import max_hint_nnz
+from spec.evidence import evidence, table
 from spec.profiles import Profile
 from spec.registry import Counterexample, Exhaustive, Property
 
@@ -273,11 +274,10 @@ def families_cover(profile: Profile) -> dict[str, Any]:
                 raise Counterexample(f"the {label} family has {len(hints)} hints for n = {n}, not "
                                      f"every one of the class ({want})", n=n)
             rows.append([label, n, len(hints), want if want is not None else "-", 4 ** n])
-    return {"examples": len(rows),
-            "summary": ("For every n and every hint P of each family, every pair (row of M, column of "
-                        "V) of {0,1}^n occurs in some run, and the 'any' and 'column' families hold "
-                        "every hint of their class with nnz(P) <= n: the exhaustive checks answer "
-                        "every bit of every HMV instance of those sizes."),
-            "tables": [{"title": "exhaustive HMV families: coverage",
-                        "columns": ["family", "n", "hints", "hints in the class", "(row, column) "
-                                    "pairs covered per hint"], "rows": rows}]}
+    return evidence(
+        "For every n and every hint P of each family, every pair (row of M, column of V) of {0,1}^n occurs in "
+        "some run, and the 'any' and 'column' families hold every hint of their class with nnz(P) <= n: the "
+        "exhaustive checks answer every bit of every HMV instance of those sizes.",
+        table("exhaustive HMV families: coverage",
+              ["family", "n", "hints", "hints in the class", "(row, column) pairs covered per hint"], rows),
+        examples=len(rows))

@@ -15,6 +15,7 @@ from typing import Any
 from impl.reductions import exactsign
 from impl.reductions.hmv import OAMVReduction, ODAMVReduction, oamv_quantities, odamv_quantities
 from spec.da.hmv_instances import Matrix, hmv_answer, instance_strategy, nnz
+from spec.evidence import evidence, table
 from spec.profiles import Profile
 from spec.registry import Counterexample
 
@@ -91,6 +92,7 @@ def sign_table(Y: list[list[Any]], truth: Matrix, inst: dict[str, Any], label: s
 
 def _one(inst: dict[str, Any], i: int, lemma: str, variant: str, kind: str) -> Any:
     n = len(inst["M"])
+    red: OAMVReduction | ODAMVReduction
     if lemma == "DA-5.5":
         red = OAMVReduction(inst["M"], inst["V"], tau=Fraction(inst["tau"]), kind=kind)
         per_col, upd = n, nnz(inst["P"])
@@ -146,22 +148,18 @@ def hypothesis_batch(profile: Profile, lemma: str, variant: str = "corrected") -
             r["float"] += 1
 
     run()
-    table = []
+    by_n = []
     for n in sorted(rows):
         r = rows[n]
-        table.append([n, r["count"], r["shape"], f"{min(r['nnz'])}-{max(r['nnz'])}",
+        by_n.append([n, r["count"], r["shape"], f"{min(r['nnz'])}-{max(r['nnz'])}",
                       f"{min(r['upd'])}-{max(r['upd'])}", "/".join(map(str, sorted(r["q"]))),
                       "exact (sympy)", r["bits"], r["float"]])
     total = sum(r["count"] for r in rows.values())
-    return {
-        "examples": total,
-        "summary": (f"{lemma} ({variant}): {total} Hypothesis instances, n = 1..16, one phase-3 "
-                    "column each, every bit equal to the Boolean product M P V; decoded exactly "
-                    "(sympy, '> 0' / '= 0' with no tolerance) and again in float64 where the "
-                    "a-priori bound says 53 bits suffice."),
-        "tables": [{"title": f"{lemma} ({variant}) instance sizes, updates, queries, precision",
-                    "columns": ["n", "instances", "n~ x d~", "nnz(P)", "update_k calls",
-                                "queries per column", "arithmetic", "bits needed (float)",
-                                "float64 re-runs"],
-                    "rows": table}],
-    }
+    return evidence(
+        f"{lemma} ({variant}): {total} Hypothesis instances, n = 1..16, one phase-3 column each, every bit "
+        "equal to the Boolean product M P V; decoded exactly (sympy, '> 0' / '= 0' with no tolerance) and "
+        "again in float64 where the a-priori bound says 53 bits suffice.",
+        table(f"{lemma} ({variant}) instance sizes, updates, queries, precision",
+              ["n", "instances", "n~ x d~", "nnz(P)", "update_k calls", "queries per column", "arithmetic",
+               "bits needed (float)", "float64 re-runs"], by_n),
+        examples=total)

@@ -33,6 +33,7 @@ from impl.dynamic import DynamicAttention
 from impl.literal import APPENDIX_DEFECTS, V1_DEFECTS, PaperAppendixAttention, PaperV1Attention
 from impl.poly import exp_polynomial, poly_attention
 from spec.da.oracle_mp import attention_mp
+from spec.evidence import evidence, table
 from spec.profiles import Profile
 from spec.registry import Counterexample, Direct, Lemma, Source, register
 
@@ -375,10 +376,9 @@ def hostile_input_survey(profile: Profile) -> dict[str, Any]:
     summary = (f"{tally['tried']:,} hostile calls: {tally['accepted']:,} accepted and answered "
                f"correctly, {tally['rejected']:,} rejected with a documented exception and the state "
                f"unchanged, {tally['crashed']} crashed.")
-    return {"summary": summary, "examples": tally["tried"],
-            "tables": [{"title": "Hostile input",
-                        "columns": ["tried", "accepted (correct)", "rejected cleanly", "crashed"],
-                        "rows": [[tally["tried"], tally["accepted"], tally["rejected"], tally["crashed"]]]}]}
+    return evidence(summary, table("Hostile input", ["tried", "accepted (correct)", "rejected cleanly", "crashed"],
+                                   [[tally["tried"], tally["accepted"], tally["rejected"], tally["crashed"]]]),
+                    examples=tally["tried"])
 
 
 def structure_calls(target: str, methods: tuple[str, ...]) -> Any:

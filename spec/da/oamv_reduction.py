@@ -16,11 +16,8 @@ from impl.reductions.hmv import OAMVReduction
 from spec.da import hmv_decoding_proof
 from spec.da.hmv_instances import families_cover, family_check, hmv_answer, nnz, random_check
 from spec.da.hmv_reduction_runs import fail, hypothesis_batch, oamv_q, run_phases, sign_table
-from spec.registry import Direct, Erratum, Lemma, Source, register
-
-S55 = Source(seed="000", section="5.3", number="Lemma 5.5")
-S56 = Source(seed="000", section="5.3", number="Claim 5.6")
-S57 = Source(seed="000", section="5.3", number="Claim 5.7")
+from spec.record_groups import RecordGroup
+from spec.registry import Direct, Source
 
 
 # ------------------------------------------------------------------------------ predicates
@@ -72,31 +69,28 @@ def check_claim_57_literal_index(inst: dict[str, Any]) -> None:
 
 
 # ------------------------------------------------------------------------------ Lemma 5.5
-register(Lemma(
-    id="DA-5.5", paper="DA", title="HMV reduces to OAMV (unnormalized): the decoding",
-    statement=("For every n, Boolean M, V and any Boolean hint P, with the OAMV(n, n) instance "
-               "Q~ = M, K~^T = P, V~ = V (phase 1 sets Q~ = M, K~ = 0, V~ = V; phase 2 sets K~^T = P "
-               "with nnz(P) update_k calls): bit j of (M P V)[:, i] is 1 iff "
-               "(exp(Q~ K~^T) V~)[j, i] - sum_k V[k, i] > 0, so the n queries of column i decode "
-               "it."),
-    source=S55,
-    cites=("DA-5.6", "DA-5.7"),
-    checks=(hmv_decoding_proof.LEMMA_5_5,),
-    notes=("The lower bound Lemma 5.5 concludes also needs the HMV conjecture and the update and "
-           "query counts; Lemma 5.9 (with the normalization) is the one Lemma 1.4 states, and "
-           "DA-1.4 composes it.  The proof's time bound uses T_mat(n, n^tau, n) = "
-           "n^omega(1,1,tau)."),
-    tags=("reduction", "hmv"),
-))
-
-register(Lemma(
-    id="DA-5.5/impl", paper="DA",
-    title="Lemma 5.5: the implementation OAMVReduction agrees",
+LEMMA_55 = RecordGroup("DA", Source(seed="000", section="5.3", number="Lemma 5.5"), tags=("reduction", "hmv"),
+                       implementation_tags=("impl",))
+LEMMA_55.implementation(
+    LEMMA_55.register(
+        id="DA-5.5", title="HMV reduces to OAMV (unnormalized): the decoding",
+        statement=("For every n, Boolean M, V and any Boolean hint P, with the OAMV(n, n) instance "
+                   "Q~ = M, K~^T = P, V~ = V (phase 1 sets Q~ = M, K~ = 0, V~ = V; phase 2 sets K~^T = P "
+                   "with nnz(P) update_k calls): bit j of (M P V)[:, i] is 1 iff "
+                   "(exp(Q~ K~^T) V~)[j, i] - sum_k V[k, i] > 0, so the n queries of column i decode "
+                   "it."),
+        cites=("DA-5.6", "DA-5.7"),
+        checks=(hmv_decoding_proof.LEMMA_5_5,),
+        notes=("The lower bound Lemma 5.5 concludes also needs the HMV conjecture and the update and "
+               "query counts; Lemma 5.9 (with the normalization) is the one Lemma 1.4 states, and "
+               "DA-1.4 composes it.  The proof's time bound uses T_mat(n, n^tau, n) = "
+               "n^omega(1,1,tau)."),
+    ),
+    "Lemma 5.5: the implementation OAMVReduction agrees",
     statement=("impl.reductions.hmv.OAMVReduction builds the n x n instance, makes exactly nnz(P) "
                "update_k calls (no other update) and n queries per column on "
                "impl.dynamic.DynamicAttention, and decodes every column equal to the Boolean M P V "
                "(signs decided exactly)."),
-    source=S55, cites=("DA-5.5",),
     checks=(
         family_check("every HMV answer bit for n <= 3 (exact)", "any", check_oamv),
         random_check("random instances up to n = 16 (exact)", "any", check_oamv, 0.2),
@@ -106,84 +100,66 @@ register(Lemma(
                grade="holds"),
     ),
     notes="Costs as printed: n^tau updates (nnz(P) here) and n~ = n queries.",
-    tags=("reduction", "hmv", "impl"),
-))
+)
 
-# ------------------------------------------------------------------------------ Claim 5.6
-register(Lemma(
-    id="DA-5.6", paper="DA", title="Claim 5.6: a positive entry decodes to 1",
-    statement="((exp(Q~ K~^T) - 1_{n x n}) V~)[j, i] > 0 implies (M P V)[j, i] = 1 (K~^T = P).",
-    source=S56, corrects="DA-5.6-K/literal", cites=(),
-    checks=(hmv_decoding_proof.CLAIM_5_6,),
-    tags=("reduction", "hmv"),
-))
+# ------------------------------------------------------------------------------ Claims 5.6 and 5.7
+# the two signs of the decoded quantity, each proved in general and run on oamv_quantities; each
+# claim's printed proof has a typo (a record of its own below)
+CLAIM_56 = RecordGroup("DA", Source(seed="000", section="5.3", number="Claim 5.6"), tags=LEMMA_55.tags,
+                       implementation_tags=("impl",))
+CLAIM_57 = RecordGroup("DA", Source(seed="000", section="5.3", number="Claim 5.7"), tags=LEMMA_55.tags,
+                       implementation_tags=("impl",))
+for claims, claim, title, statement, printed, implementation_statement, proof, predicate in (
+        (CLAIM_56, "5.6", "a positive entry decodes to 1",
+         "((exp(Q~ K~^T) - 1_{n x n}) V~)[j, i] > 0 implies (M P V)[j, i] = 1 (K~^T = P).", "DA-5.6-K/literal",
+         "is > 0 only where M P V has a 1", hmv_decoding_proof.CLAIM_5_6, check_claim_56),
+        (CLAIM_57, "5.7", "a zero entry decodes to 0",
+         ("((exp(Q~ K~^T) - 1_{n x n}) V~)[j, i] = 0 implies (M P V)[j, i] = 0; the entry is "
+          "never negative, so the two claims decide every bit."), "DA-5.7-index/literal",
+         "is never negative and is 0 only where M P V has a 0", hmv_decoding_proof.CLAIM_5_7, check_claim_57)):
+    claims.implementation(
+        claims.register(id=f"DA-{claim}", title=f"Claim {claim}: {title}", statement=statement, corrects=printed,
+                        cites=(), checks=(proof,)),
+        f"Claim {claim}: the implementation oamv_quantities agrees",
+        statement=("The quantity impl.reductions.hmv.oamv_quantities computes, "
+                   f"((exp(Q~ K~^T) - 1) V~)[j, i], {implementation_statement}."),
+        checks=(family_check("n <= 3 (exact)", "any", predicate),
+                random_check("random up to n = 12 (exact)", "any", predicate, 0.3, 12)))
 
-register(Lemma(
-    id="DA-5.6/impl", paper="DA", title="Claim 5.6: the implementation oamv_quantities agrees",
-    statement=("The quantity impl.reductions.hmv.oamv_quantities computes, "
-               "((exp(Q~ K~^T) - 1) V~)[j, i], is > 0 only where M P V has a 1."),
-    source=S56, cites=("DA-5.6",),
-    checks=(family_check("n <= 3 (exact)", "any", check_claim_56),
-            random_check("random up to n = 12 (exact)", "any", check_claim_56, 0.3, 12)),
-    tags=("reduction", "hmv", "impl"),
-))
-
-register(Lemma(
-    id="DA-5.6-K/literal", paper="DA", title="Proof of Claim 5.6: 'K~ = P'",
+CLAIM_56.erratum(
+    id="DA-5.6-K/literal", title="Proof of Claim 5.6: 'K~ = P'",
     statement=("As printed: 'We defined Q~ = M, K~ = P, V~ = V, so we can rewrite it as "
                "((exp(M P) - 1) V)[j, i] > 0'.  With K~ = P, Q~ K~^T = M P^T, and the sign of "
                "the entry is not the bit of M P V."),
-    source=S56, expect="erratum", cites=(),
+    cites=(),
     literal="We defined Q~ = M, K~ = P, V~ = V, so we can rewrite it as ((exp(MP) - 1) V)_{j,i} > 0.",
     corrected_by="DA-5.6",
     checks=(family_check("n <= 3 (exact)", "any", check_claim_56_literal_K),),
     notes="The proof of Lemma 5.5 itself sets K~^T = P, which is what the corrected record uses.",
     tags=("reduction", "hmv", "typo"),
-    erratum=Erratum(
-        severity="typo", root_cause="DA-5.6-K-transpose",
-        readings=(
-            "'K~ = P' read as 'K~^T = P', as Lemma 5.5's proof sets it and as the next line's exp(M P) "
-            "requires: then the claim holds (DA-5.6); the intent is plain.",
-            "As printed, K~ = P: Q~ K~^T = M P^T, and n = 2, M = [[0,0],[0,1]], V = [[1,1],[0,1]], "
-            "P = [[0,1],[0,0]] gives entry (1, 0) = e - 1 > 0 while (M P V)[1, 0] = 0.",
-        )),
-))
+    severity="typo", root_cause="DA-5.6-K-transpose",
+    readings=(
+        "'K~ = P' read as 'K~^T = P', as Lemma 5.5's proof sets it and as the next line's exp(M P) "
+        "requires: then the claim holds (DA-5.6); the intent is plain.",
+        "As printed, K~ = P: Q~ K~^T = M P^T, and n = 2, M = [[0,0],[0,1]], V = [[1,1],[0,1]], "
+        "P = [[0,1],[0,0]] gives entry (1, 0) = e - 1 > 0 while (M P V)[1, 0] = 0.",
+    ),
+)
 
-# ------------------------------------------------------------------------------ Claim 5.7
-register(Lemma(
-    id="DA-5.7", paper="DA", title="Claim 5.7: a zero entry decodes to 0",
-    statement=("((exp(Q~ K~^T) - 1_{n x n}) V~)[j, i] = 0 implies (M P V)[j, i] = 0; the entry is "
-               "never negative, so the two claims decide every bit."),
-    source=S57, corrects="DA-5.7-index/literal", cites=(),
-    checks=(hmv_decoding_proof.CLAIM_5_7,),
-    tags=("reduction", "hmv"),
-))
-
-register(Lemma(
-    id="DA-5.7/impl", paper="DA", title="Claim 5.7: the implementation oamv_quantities agrees",
-    statement=("The quantity impl.reductions.hmv.oamv_quantities computes, "
-               "((exp(Q~ K~^T) - 1) V~)[j, i], is never negative and is 0 only where M P V has a 0."),
-    source=S57, cites=("DA-5.7",),
-    checks=(family_check("n <= 3 (exact)", "any", check_claim_57),
-            random_check("random up to n = 12 (exact)", "any", check_claim_57, 0.3, 12)),
-    tags=("reduction", "hmv", "impl"),
-))
-
-register(Lemma(
-    id="DA-5.7-index/literal", paper="DA", title="Proof of Claim 5.7: first line's index",
+CLAIM_57.erratum(
+    id="DA-5.7-index/literal", title="Proof of Claim 5.7: first line's index",
     statement=("As printed: ((exp(Q~K~^T) - 1) V~)_{j,k} = (exp(Q~K~^T) - 1)_{j,*} V~_{*,i}; the "
                "left index k should be i."),
-    source=S57, expect="erratum", cites=(),
+    cites=(),
     literal="((exp(Q~K~^T) - 1_{n x n}) V~)_{j,k} = ((exp(Q~K~^T) - 1_{n x n}))_{j,*} V~_{*,i}",
     corrected_by="DA-5.7",
     checks=(family_check("n <= 3 (exact)", "any", check_claim_57_literal_index),),
     tags=("reduction", "hmv", "typo"),
-    erratum=Erratum(
-        severity="typo", root_cause="DA-5.7-index",
-        readings=(
-            "The left index k read as i (the right side and the rest of the proof use column i): then "
-            "the line is the definition of the product; the intent is plain.",
-            "As printed, with k free: entry (j, k) differs from row j times column i whenever "
-            "columns k and i of V~ give different sums (n = 2).",
-        )),
-))
+    severity="typo", root_cause="DA-5.7-index",
+    readings=(
+        "The left index k read as i (the right side and the rest of the proof use column i): then "
+        "the line is the definition of the product; the intent is plain.",
+        "As printed, with k free: entry (j, k) differs from row j times column i whenever "
+        "columns k and i of V~ give different sums (n = 2).",
+    ),
+)

@@ -243,12 +243,13 @@ class ProgramRunner:
         self._check_inputs()
         if name in UPDATES:
             i, j, delta = op[1:]
-            key_before = self.K[i].copy() if self.rounding is not None and name == "update_k" else None
+            rounding = self.rounding
+            key_before = self.K[i].copy() if rounding is not None and name == "update_k" else None
             {"update_k": self.K, "update_v": self.V, "update_q": self.Q}[name][i, j] += delta
-            if key_before is not None:
-                self.rounding.key_update(self.Q, key_before, self.K[i])
-            elif self.rounding is not None and name == "update_v":
-                self.rounding.value_update(self.V[i, j])
+            if rounding is not None and key_before is not None:
+                rounding.key_update(self.Q, key_before, self.K[i])
+            elif rounding is not None and name == "update_v":
+                rounding.value_update(self.V[i, j])
         try:
             if self.kind == "wide" and self.stored_finite:
                 self._check_finite()

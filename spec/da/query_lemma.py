@@ -41,7 +41,8 @@ from impl.literal.repairs import V1_DEFECTS
 from spec.da.bounded_identities import lemma_4_6
 from spec.da.printed_pseudocode import PRINTED_FLOAT, RC_QUERY, S4, all_but
 from spec.da.query_kernels import query_numerator_v1
-from spec.registry import Crosshair, Erratum, Lemma, Source, Stateful, SympyProof, register
+from spec.record_groups import RecordGroup
+from spec.registry import Crosshair, Source, Stateful, SympyProof
 
 Identity = tuple[str, Any, Any]
 
@@ -126,20 +127,20 @@ QUERY_GENERAL = SympyProof(
 SIZES_2 = ("n = d = 2, 0-2 pending key updates and 0-2 pending value updates at every choice of "
            "their positions, symbolic entries")
 
-register(Lemma(
-    id="DA-4.6", paper="DA", title="Query correctness (corrected Algorithm 4)",
+LEMMA_46 = RecordGroup("DA", Source("000", S4, "Lemma 4.6"), tags=("mutation-suite",))
+
+LEMMA_46.register(
+    id="DA-4.6", title="Query correctness (corrected Algorithm 4)",
     statement="With C = A0 V0 from the last recompute, pending key updates (column delta_t added "
               "to column key_t of A) and pending value updates, Query returns "
               "D_i^{-1} (C_ij + sum_t delta_t[i] V0[key_t, j] + sum_{s: col_s = j} A[i, row_s] "
               "gamma_s), which equals (D^{-1} A V)_ij for the current A, D, V.",
-    source=Source("000", S4, "Lemma 4.6"),
     corrects="DA-4.6/v1",
     checks=(QUERY_GENERAL,),
     cites=("DA-2.1",),
-    tags=("mutation-suite",),
-))
-register(Lemma(
-    id="DA-4.6/v1", paper="DA", expect="erratum", corrected_by="DA-4.6",
+)
+LEMMA_46.erratum(
+    id="DA-4.6/v1", corrected_by="DA-4.6",
     title="Query correctness as printed in seed 000 (Algorithm 4)",
     statement="Algorithm 4 of seed 000 returns (D_tmp^{-1})_i C_ij + (D_tmp^{-1})_i A_{i,*} "
               "Delta_V,1 (Delta_V,2)_{*,j}, where C is the C of the last Recompute and D_tmp^{-1} "
@@ -147,7 +148,8 @@ register(Lemma(
     literal="answer_1 <- (D_tmp)_i^{-1} C_{i,j}; answer_2 <- (D_tmp)_i^{-1} A_{i,*} Delta_{V,1} "
             "(Delta_{V,2})_{*,j}; (D_tmp)_i^{-1} from List_D[ct_K].Getb",
     source=Source("000", S4, "Lemma 4.6, Algorithm 4"),
-    erratum=Erratum("error", RC_QUERY, (
+    severity="error", root_cause=RC_QUERY,
+    readings=(
         "List_D[ct_K] read as the D^{-1} after the last key update (the consistent List_D "
         "reading, DA-E1): the D^{-1} is right, and the answer still misses sum_t delta_t[i] "
         "V0[key_t, j], the pending key updates, because C is the C of the last Recompute (no "
@@ -156,7 +158,7 @@ register(Lemma(
         "C read as the current A V (Algorithm 1's comment C = exp(Q K^T) V as an invariant): "
         "no printed line keeps it between Recomputes (UpdateK refreshes K, A and M only), so "
         "the reading gives Query a C the algorithm does not have.",
-    )),
+    ),
     checks=(
         SympyProof("the printed decomposition, symbolic n = d = 2",
                    lambda: lemma_4_6(max_k=2, max_v=2, literal=True), scope=SIZES_2),
@@ -168,5 +170,4 @@ register(Lemma(
     ),
     notes=PRINTED_FLOAT,
     cites=("DA-2.1",),
-    tags=("mutation-suite",),
-))
+)

@@ -27,7 +27,8 @@ from impl.literal.repairs import V1_DEFECTS
 from spec.da import query_lemma
 from spec.da.bounded_identities import lemma_4_8
 from spec.da.printed_pseudocode import PRINTED_FLOAT, RC_RECOMPUTE, S4, all_but
-from spec.registry import Erratum, Lemma, Source, Stateful, SympyProof, register
+from spec.record_groups import RecordGroup
+from spec.registry import Source, Stateful, SympyProof
 
 Identity = tuple[str, Any, Any]
 
@@ -86,25 +87,23 @@ RECOMPUTE_GENERAL = SympyProof(
           "pending value updates (rank-1 updates delta u^T, gamma w z^T), row sums non-zero",
     general=True)
 
+LEMMA_48 = RecordGroup("DA", Source("000", S4, "Lemma 4.8"), tags=("mutation-suite",))
 
-register(Lemma(
-    id="DA-4.8", paper="DA", title="Recompute correctness (corrected Algorithm 5)",
+RECOMPUTE = LEMMA_48.register(
+    id="DA-4.8", title="Recompute correctness (corrected Algorithm 5)",
     statement="After Recompute the maintained V equals the current V, D equals diag(A 1) and C "
               "equals A V (so B = D^{-1} C): C <- C + Delta_C,1 Delta_C,2 + A Delta_V,1 Delta_V,2 "
               "with the current A, and D^{-1} plus the telescoped changes of D^{-1} is the "
               "current D^{-1}.",
-    source=Source("000", S4, "Lemma 4.8"),
     corrects="DA-4.8/v1",
     checks=(RECOMPUTE_GENERAL,),
     cites=("DA-2.1",),
-    tags=("mutation-suite",),
-))
-register(Lemma(
-    id="DA-4.8/impl", paper="DA", title="Lemma 4.8: DynamicAttention's state after every recompute agrees",
+)
+LEMMA_48.implementation(
+    RECOMPUTE, "Lemma 4.8: DynamicAttention's state after every recompute agrees",
     statement="After every recompute of impl.dynamic.DynamicAttention (triggered or called), its "
               "maintained V equals the current V, D equals diag(A 1) and C equals A V (in float64 "
               "to 1e-9 relative, in exact arithmetic exactly), for any sequence of operations.",
-    source=Source("000", S4, "Lemma 4.8"),
     checks=(
         Stateful("DynamicAttention state after every recompute, float64", DynamicAttention,
                  "DynamicAttention", invariant="recompute"),
@@ -112,17 +111,16 @@ register(Lemma(
                  "DynamicAttention", kind="exact", invariant="recompute", n_max=5, d_max=3,
                  weight=0.3),
     ),
-    cites=("DA-4.8",),
-    tags=("mutation-suite",),
-))
-register(Lemma(
-    id="DA-4.8/v1", paper="DA", expect="erratum", corrected_by="DA-4.8",
+)
+LEMMA_48.erratum(
+    id="DA-4.8/v1", corrected_by="DA-4.8",
     title="Recompute correctness as printed in seed 000 (Algorithm 5)",
     statement="Lemma 4.8 claims Algorithm 5 of seed 000 correctly recomputes D, C, B, V; its "
               "line 6 sets C~ <- C + Delta_C,1 Delta_C,2.",
     literal="C~ <- C + Delta_{C,1} Delta_{C,2}; V~ <- V + Delta_{V,1} Delta_{V,2}",
     source=Source("000", S4, "Lemma 4.8, Algorithm 5"),
-    erratum=Erratum("error", RC_RECOMPUTE, (
+    severity="error", root_cause=RC_RECOMPUTE,
+    readings=(
         "With the consistent List_D reading (DA-E1) and Algorithm 2's Delta_D repaired (DA-E2, "
         "a separate root cause), D, V and B come out right, and C~ = C + Delta_C,1 Delta_C,2 is "
         "A V0 for the current A while V~ = V0 + Delta_V: the term A Delta_V,1 Delta_V,2 is "
@@ -130,7 +128,7 @@ register(Lemma(
         "The pending value updates carried into C elsewhere: Query's answer_2 adds "
         "A Delta_V only while they are pending, and Recompute resets ct_V, so after it no line "
         "holds them. Seed 003 adds the term at this line.",
-    )),
+    ),
     checks=(
         SympyProof("the printed line 6, symbolic n = d = 2",
                    lambda: lemma_4_8(max_k=1, max_v=1, literal=True, parts=("C",)),
@@ -143,5 +141,4 @@ register(Lemma(
     ),
     notes=PRINTED_FLOAT,
     cites=("DA-2.1",),
-    tags=("mutation-suite",),
-))
+)

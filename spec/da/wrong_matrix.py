@@ -15,6 +15,7 @@ import numpy as np
 
 from impl.attention import attention
 from impl.dynamic import DynamicAttention
+from spec.evidence import evidence, table
 from spec.profiles import Profile
 from spec.registry import Counterexample
 
@@ -41,12 +42,11 @@ def names_wrong_matrix(profile: Profile) -> dict[str, Any]:
                              float(np.max(np.abs(got - attention(as_q, K, V))))])
     k_match = all(r[3] <= TOL for r in rows)
     q_miss = all(r[4] > TOL for r in rows)
-    table = {"title": "UpdateK(i, j, 0.5) against attention with K[i, j] or Q[i, j] updated",
-             "columns": ["seed", "i", "j", "error vs K updated", "error vs Q updated"], "rows": rows}
+    cases = table("UpdateK(i, j, 0.5) against attention with K[i, j] or Q[i, j] updated",
+                  ["seed", "i", "j", "error vs K updated", "error vs Q updated"], rows)
     if k_match and q_miss:
         raise Counterexample("UpdateK changes K, not Q as Theorem 4.1 says: on every entry the "
                              "answer equals attention with K updated and misses the Q update",
                              cases=len(rows), smallest_miss_of_Q=min(r[4] for r in rows),
                              largest_error_vs_K=max(r[3] for r in rows))
-    return {"summary": f"K update matched everywhere: {k_match}; Q update missed everywhere: {q_miss}",
-            "tables": [table]}
+    return evidence(f"K update matched everywhere: {k_match}; Q update missed everywhere: {q_miss}", cases)

@@ -1,0 +1,65 @@
+"""Records of one printed statement, written once.
+
+A statement's records share the paper, the place it is printed and their tags: the corrected
+statement, its printed form (an erratum record, which always quotes the text, names its
+correction and describes the erratum) and the ``<ID>/impl`` record that runs our implementation
+of it.  :class:`RecordGroup` holds what they share, so that a module states each record's own
+fields only; what it registers is an ordinary :class:`spec.registry.Lemma`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from spec.registry import Check, Erratum, Lemma, Paper, Severity, Source, register
+
+
+@dataclass(frozen=True)
+class RecordGroup:
+    """The shared fields of a group of records: ``paper``, ``source`` and ``tags`` (a record may
+    name its own source and tags); an ``/impl`` record adds ``implementation_tags`` to its
+    statement's tags."""
+
+    paper: Paper
+    #: None: every record names its own source
+    source: Source | None = None
+    tags: tuple[str, ...] = ()
+    implementation_tags: tuple[str, ...] = ()
+
+    def register(self, id: str, title: str, statement: str, checks: tuple[Check, ...],
+                 **fields: Any) -> Lemma:
+        """Register the record ``id`` with the group's paper, and its source and tags unless
+        ``fields`` names its own (a part of the statement printed elsewhere, a proof step);
+        ``fields`` are the other fields of :class:`Lemma`."""
+        if self.source is not None:
+            fields.setdefault("source", self.source)
+        fields.setdefault("tags", self.tags)
+        return register(Lemma(id=id, paper=self.paper, title=title, statement=statement, checks=checks,
+                              **fields))
+
+    def erratum(self, id: str, title: str, statement: str, checks: tuple[Check, ...], *, literal: str,
+                corrected_by: str, severity: Severity | None = None, root_cause: str = "",
+                readings: tuple[str, ...] = (), erratum: Erratum | None = None, **fields: Any) -> Lemma:
+        """Register the printed form ``id`` of a statement, expected to fail: ``literal`` quotes
+        the printed text, ``corrected_by`` names the corrected record, and ``severity``,
+        ``root_cause`` and ``readings`` describe the erratum (:class:`spec.registry.Erratum`), or
+        ``erratum`` is the description several records share (the errata one fix repairs)."""
+        if erratum is None:
+            if severity is None:
+                raise TypeError(f"erratum {id}: severity is missing (or pass a shared erratum)")
+            erratum = Erratum(severity, root_cause, readings)
+        elif severity is not None or root_cause or readings:
+            raise TypeError(f"erratum {id}: give erratum or severity, root_cause and readings, not both")
+        return self.register(id=id, title=title, statement=statement, checks=checks, expect="erratum",
+                             literal=literal, corrected_by=corrected_by, erratum=erratum, **fields)
+
+    def implementation(self, of: Lemma, title: str, statement: str, checks: tuple[Check, ...],
+                       **fields: Any) -> Lemma:
+        """Register ``<of.id>/impl``, the checks that run our implementation of the statement
+        ``of`` (its general proof stays in ``of``, so a weaker run never weakens the proof): the
+        same paper and source as ``of``, citing ``of`` only, with its tags and the group's
+        ``implementation_tags``."""
+        return register(Lemma(id=f"{of.id}/impl", paper=of.paper, title=title, statement=statement,
+                              source=of.source, checks=checks, cites=(of.id,),
+                              tags=(*of.tags, *self.implementation_tags), **fields))

@@ -1,0 +1,66 @@
+"""spec.record_groups: a group fills the fields its records share, an /impl record is derived from
+its statement, an erratum record always carries its description, and bad input is refused by name."""
+
+import pytest
+
+from spec import registry
+from spec.record_groups import RecordGroup
+from spec.registry import Direct, Erratum, Source
+
+SRC = Source("002", "9.9", "Lemma 9.9")
+OTHER = Source("002", "9.9", "Lemma 9.9 (proof)")
+CHECK = Direct("nothing", lambda profile: {})
+
+
+@pytest.fixture(autouse=True)
+def empty_registry(monkeypatch):
+    monkeypatch.setattr(registry, "_REGISTRY", {})
+
+
+def test_a_record_gets_the_group_fields_unless_it_names_its_own():
+    group = RecordGroup("AS", SRC, tags=("t",))
+    plain = group.register(id="X", title="x", statement="s", checks=(CHECK,))
+    own = group.register(id="Y", title="y", statement="s", checks=(CHECK,), source=OTHER, tags=())
+    assert (plain.paper, plain.source, plain.tags) == ("AS", SRC, ("t",))
+    assert (own.source, own.tags) == (OTHER, ())
+    assert registry._REGISTRY == {"X": plain, "Y": own}
+
+
+def test_a_group_without_a_source_needs_one_per_record():
+    with pytest.raises(TypeError, match="source"):
+        RecordGroup("DA").register(id="X", title="x", statement="s", checks=(CHECK,))
+    assert registry._REGISTRY == {}
+
+
+def test_the_impl_record_is_derived_from_its_statement():
+    group = RecordGroup("DA", tags=("hmv",), implementation_tags=("impl",))
+    statement = group.register(id="X", title="x", statement="s", checks=(CHECK,), source=OTHER,
+                               tags=("hmv", "extension"), cites=("W",))
+    impl = group.implementation(statement, "x: the implementation agrees", "it agrees", (CHECK,), notes="n")
+    assert (impl.id, impl.paper, impl.source, impl.cites) == ("X/impl", "DA", OTHER, ("X",))
+    assert impl.tags == ("hmv", "extension", "impl") and impl.notes == "n" and impl.expect == "holds"
+
+
+def test_an_erratum_record_carries_its_description():
+    group = RecordGroup("AS", SRC)
+    lit = group.erratum(id="X/literal", title="x", statement="s", checks=(CHECK,), literal="as printed",
+                        corrected_by="X", severity="typo", root_cause="rc", readings=("r1", "r2"))
+    shared = Erratum("error", "rc2", ("r",))
+    other = group.erratum(id="Y/literal", title="y", statement="s", checks=(CHECK,), literal="p",
+                          corrected_by="Y", erratum=shared)
+    assert (lit.expect, lit.literal, lit.corrected_by) == ("erratum", "as printed", "X")
+    assert lit.erratum == Erratum("typo", "rc", ("r1", "r2")) and other.erratum is shared
+
+
+def test_an_erratum_without_severity_or_with_two_descriptions_is_refused():
+    group = RecordGroup("AS", SRC)
+    with pytest.raises(TypeError, match="Z/literal: severity is missing"):
+        group.erratum(id="Z/literal", title="z", statement="s", checks=(CHECK,), literal="p", corrected_by="Z",
+                      root_cause="rc")
+    with pytest.raises(TypeError, match="not both"):
+        group.erratum(id="Z/literal", title="z", statement="s", checks=(CHECK,), literal="p", corrected_by="Z",
+                      severity="typo", erratum=Erratum("typo", "rc"))
+    with pytest.raises(ValueError, match="severity must be one of"):
+        group.erratum(id="Z/literal", title="z", statement="s", checks=(CHECK,), literal="p", corrected_by="Z",
+                      severity="bad", root_cause="rc")
+    assert registry._REGISTRY == {}
