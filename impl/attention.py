@@ -1,4 +1,4 @@
-"""Exact attention ``D^{-1} exp(scale * Q K^T) V`` (DA Definition 1.1, seed 000 section 1).
+"""Exact attention ``D^{-1} exp(scale * Q K^T) V`` (DA Definition 1.1, DA arXiv v1 section 1).
 
 float64 inputs are max-shifted per row (``exp(M - max_row M)``), which leaves ``D^{-1} A V``
 unchanged and never overflows; object arrays (sympy or mpmath elements) are computed without the

@@ -1,4 +1,4 @@
-"""The dynamic attention structure of DA Theorem 4.1 (seed 000, section 4, Algorithms 1-5), corrected.
+"""The dynamic attention structure of DA Theorem 4.1 (DA arXiv v1, section 4, Algorithms 1-5), corrected.
 
 Maintains ``B = D^{-1} A V`` with ``A = exp(scale * Q K^T)`` and ``D = diag(A 1)`` under
 single-entry updates, lazily: updates are recorded in pending lists and folded in by one matrix
@@ -17,8 +17,8 @@ counterexample; ``impl.literal`` keeps the printed versions):
 
 * The update that reaches the threshold is recorded before the recompute (Algorithms 2 and 3
   drop it: DA-E6, DA-E7).
-* The query adds the pending key updates (Algorithm 4 of seed 000 reads only the stale ``C``:
-  DA-E4) and the recompute folds the pending value updates into ``C`` (Algorithm 5 of seed 000
+* The query adds the pending key updates (Algorithm 4 of DA arXiv v1 reads only the stale ``C``:
+  DA-E4) and the recompute folds the pending value updates into ``C`` (Algorithm 5 of DA arXiv v1
   omits ``A Delta_V``: DA-E5).
 * ``List_D`` collapses to its last entry: Recompute only needs the telescoped sum of the
   ``Delta_D`` entries, which is the current ``D^{-1}``; keeping the current row sums ``D``

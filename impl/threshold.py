@@ -1,4 +1,4 @@
-"""The lazy-update threshold ``ceil(n^a)`` of DA Algorithms 2-3 (seed 000, section 4), exactly.
+"""The lazy-update threshold ``ceil(n^a)`` of DA Algorithms 2-3 (DA arXiv v1, section 4), exactly.
 
 ``n ** a`` in float64 lands on either side of an integer (``1024 ** 0.1`` is 2.0 although the
 float 0.1 is a little above 1/10, ``64 ** (1/3)`` is 3.9999999999999996), so ``math.ceil`` is

@@ -1,4 +1,4 @@
-"""impl.literal: the printed algorithms of DA section 4 (seed 000) and of the appendix (seed 003)
+"""impl.literal: the printed algorithms of DA section 4 (DA arXiv v1) and of the appendix (the later DA appendix)
 as transcribed, line by line, with and without the repairs of their errata."""
 
 import numpy as np
@@ -235,7 +235,7 @@ def test_literal_printed_writes_leave_the_read_slots_unwritten(cls, defects, qkv
 
 
 def test_literal_e4_query_uses_the_c_of_the_last_recompute(qkv):
-    """literal/v1.py Query line 9 unrepaired (DA-E4, seed 000): the answer is D~^{-1}_i C_ij with
+    """literal/v1.py Query line 9 unrepaired (DA-E4, DA arXiv v1): the answer is D~^{-1}_i C_ij with
     the C of Init, without the pending key update (the deleted ``return self.C[i, j]``)."""
     Q, K, V = qkv(4, 2, seed=28)
     A = np.exp(Q @ K.T)

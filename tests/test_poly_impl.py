@@ -1,4 +1,4 @@
-"""Unit tests for impl.poly (seed 002, Alman & Song, sections 2-3)."""
+"""Unit tests for impl.poly (AS, Alman & Song, sections 2-3)."""
 
 from __future__ import annotations
 

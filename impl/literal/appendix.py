@@ -1,6 +1,6 @@
-"""DA Algorithms 1-5 as printed in seed 003 (the appendix of a later version, section B).
+"""DA Algorithms 1-5 as printed in the later DA appendix (the appendix of a later version, section B).
 
-Algorithms 1 (Init) and 3 (UpdateV) are printed identically to seed 000 and are inherited from
+Algorithms 1 (Init) and 3 (UpdateV) are printed identically to DA arXiv v1 and are inherited from
 :class:`impl.literal.v1.PaperV1Attention`, as are its reading of the list indices (the printed
 reads, with the write index ``List[ct_K - 1]`` read as ``List[ct_K]``) and its silenced float
 warnings.  Algorithms 2, 4 and 5 differ and are transcribed here:
@@ -13,7 +13,7 @@ warnings.  Algorithms 2, 4 and 5 differ and are transcribed here:
 * Algorithm 4 line 8 adds the pending key updates ``(Delta_C,1 Delta_C,2)_{i,j}`` (DA-E4 fixed);
   line 4 says ``Getre``, read as ``Getb``.
 * Algorithm 5 line 6 is ``C <- C + Delta_C,1 Delta_C,2 + A Delta_V,1 Delta_V,2`` (DA-E5 fixed);
-  line 10 then reads ``C~``, which seed 003 never assigns: read as the ``C`` of line 6.
+  line 10 then reads ``C~``, which the later DA appendix never assigns: read as the ``C`` of line 6.
 """
 
 from __future__ import annotations

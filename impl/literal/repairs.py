@@ -1,4 +1,4 @@
-"""How the printed DA pseudocode (seed 000 and seed 003, Algorithms 1-5) is read, and the named
+"""How the printed DA pseudocode (DA arXiv v1 and its later appendix, Algorithms 1-5) is read, and the named
 one-line repairs of what still fails under that reading.
 
 ``LIST_INDEX`` names the two readings of the list indices.  The reads at Algorithm 2 line 10
@@ -31,10 +31,10 @@ LIST_INDEX: dict[str, str] = {
 REPAIRS: dict[str, str] = {
     "E2": "UpdateK line 13 sets (Delta_D)_jj = (D_tmp)_jj^{-1} - D~_jj^{-1}, mixing D and D^{-1} "
           "(D_tmp holds D^{-1}); use the change of D^{-1}: D~_jj^{-1} - (D_tmp)_jj",
-    "E4": "Query (seed 000) uses only the C of the last Recompute; add the pending key updates "
-          "(Delta_C,1 Delta_C,2)_ij, as seed 003 does",
-    "E5": "Recompute (seed 000) sets C~ = C + Delta_C,1 Delta_C,2 and drops A Delta_V,1 Delta_V,2; "
-          "add it with the current A (seed 000 refreshes A only after the Recompute call, so the "
+    "E4": "Query (DA arXiv v1) uses only the C of the last Recompute; add the pending key updates "
+          "(Delta_C,1 Delta_C,2)_ij, as the later DA appendix does",
+    "E5": "Recompute (DA arXiv v1) sets C~ = C + Delta_C,1 Delta_C,2 and drops A Delta_V,1 Delta_V,2; "
+          "add it with the current A (DA arXiv v1 refreshes A only after the Recompute call, so the "
           "refresh moves before it)",
     "E6": "UpdateK: the update with ct_K >= n^a takes the else branch and is never recorded in "
           "List_C/List_D; record it, then Recompute",

@@ -1,4 +1,4 @@
-"""DA Algorithms 1-5 exactly as printed in seed 000 (arXiv 2304.02207v1, section 4), defects kept.
+"""DA Algorithms 1-5 exactly as printed in DA arXiv v1 (arXiv 2304.02207v1, section 4), defects kept.
 
 Line numbers in comments are the printed ones.  Representation choices that do not change the
 meaning: diagonal matrices are stored as their diagonal vectors; ``List_V`` entries
@@ -148,7 +148,7 @@ class PaperV1Attention:
         self._refresh(K_t, A_t, M_t)                                       # lines 21-24
 
     def _record_key_update(self, i: int, dA: np.ndarray, D_tmp: np.ndarray, D_t: np.ndarray) -> bool:
-        """Algorithm 2 lines 12-17 (seed 003: lines 11-16, printed the same): Delta_D <- D_tmp^{-1}
+        """Algorithm 2 lines 12-17 (the later DA appendix: lines 11-16, printed the same): Delta_D <- D_tmp^{-1}
         - D~^{-1} (E2's repair: D~^{-1} - D_tmp), and while ct_K < n^a (line 15) List_C[ct_K] <-
         (Delta_A, V_{i,*}) and List_D[ct_K] <- (Delta_D, D~^{-1}).  Returns whether the update was
         recorded (when not, the caller recomputes: lines 18-19)."""
@@ -210,7 +210,7 @@ class PaperV1Attention:
         return self.List_D[self.ct_K].b
 
     def _query_c(self, i: int, j: int) -> Any:
-        """Line 9 uses C_{i,j} alone (seed 000)."""
+        """Line 9 uses C_{i,j} alone (DA arXiv v1)."""
         if "E4" in self.repairs:
             return self.C[i, j] + self._pending_c_entry(i, j)
         return self.C[i, j]

@@ -1,4 +1,4 @@
-"""Fast attention with bounded entries: the polynomial method of Alman & Song (seed 002).
+"""Fast attention with bounded entries: the polynomial method of Alman & Song (AS).
 
 * :func:`exp_polynomial` -- a low-degree P with certified relative error ``|P - e^x| <= eps e^x``
   on ``[-R, R]`` (section 2, Lemma 2.1 / Corollary 2.2);

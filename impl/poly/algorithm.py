@@ -1,4 +1,4 @@
-"""Algorithm 1 of seed 002 (section 3.7, Theorem 3.7): attention through a low-rank ``A~ = U1 U2^T``.
+"""Algorithm 1 of AS (section 3.7, Theorem 3.7): attention through a low-rank ``A~ = U1 U2^T``.
 
     A~ = P(scale Q K^T) = U1 U2^T            (Lemma 3.4 via Lemma 3.2 and Corollary 2.2)
     w~ = U1 (U2^T 1),   T = diag(w~)^{-1} U1 (U2^T V)
@@ -211,7 +211,7 @@ def poly_attention_report(
     scale: float | None = None, with_abs_sums: bool = False, block_rows: int | None = None,
     ledger: Ledger | None = None, max_bytes: float | None = None,
 ) -> PolyAttentionReport:
-    """:func:`poly_attention` with its intermediate quantities (seed 002, Algorithm 1).
+    """:func:`poly_attention` with its intermediate quantities (AS, Algorithm 1).
 
     ``ledger``: the :class:`impl.ledger.Ledger` that records the call (a new one by default; the
     report's ``ledger`` field); see :func:`poly_attention` for what is counted.
@@ -306,7 +306,7 @@ def _poly_attention(Q: Any, K: Any, V: Any, eps: Any, B: Any, scale: Any, with_a
 def poly_attention(Q: Any, K: Any, V: Any, *, eps: float = 1e-6, B: float | None = None,
                    scale: float | None = None, ledger: Ledger | None = None,
                    max_bytes: float | None = None) -> np.ndarray:
-    """Approximate ``Att(Q, K, V) = D^{-1} exp(scale Q K^T) V`` by Algorithm 1 of seed 002.
+    """Approximate ``Att(Q, K, V) = D^{-1} exp(scale Q K^T) V`` by Algorithm 1 of AS.
 
     ``eps``: relative accuracy of the polynomial (``|A~_ij - A_ij| <= eps A_ij``, Lemma 3.4); the
     output then satisfies ``||T - Att||_inf <= 2 eps ||V||_inf`` up to float64 rounding

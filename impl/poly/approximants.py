@@ -1,4 +1,4 @@
-"""Candidate polynomials for ``e^x`` on ``[-R, R]`` (seed 002, section 2, Corollary 2.2).
+"""Candidate polynomials for ``e^x`` on ``[-R, R]`` (AS, section 2, Corollary 2.2).
 
 Three constructions, all computed in high precision (mpmath ``mpf``, i.e. exact dyadic
 rationals) and only then rounded to float64:

@@ -1,4 +1,4 @@
-"""Lower bounds on the degree, and the AS degree formula (seed 002, section 2 and 3.4).
+"""Lower bounds on the degree, and the AS degree formula (AS, section 2 and 3.4).
 
 :func:`relative_error_lower_bound` is a rigorous lower bound on the best relative error
 ``min_{deg P <= g} max_{[-R,R]} |P(x) - e^x| / e^x``: for any g+2 distinct points the divided
@@ -10,7 +10,7 @@ degree <= g, so ``sum_i lambda_i e^{x_i} = sum_i lambda_i (e^{x_i} - P(x_i))`` a
 (de la Vallee Poussin's argument.)  Evaluated in mpmath interval arithmetic at the Chebyshev
 extrema it is within a small factor of the true minimax error, so it pins the minimal degree.
 
-:func:`as_formula` is the degree expression printed in seed 002: Lemma 2.1 / Corollary 2.2 give
+:func:`as_formula` is the degree expression printed in AS: Lemma 2.1 / Corollary 2.2 give
 ``max{log(1/eps) / log(log(1/eps)/B), B}`` for entries bounded by B; Lemma 3.4 / Theorem 3.7 /
 Algorithm 1 print ``max{log(1/eps) / log(log(1/eps)/B), B^2}`` for ``||Q||, ||K|| <= B``, where the
 exponential is approximated on ``[-B^2, B^2]``.

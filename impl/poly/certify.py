@@ -170,7 +170,7 @@ def certify(
     """Prove bounds on ``sup_{x in [lo, hi]} |P(x) - e^x| / w(x)`` for the exact ``P``.
 
     ``coefficients`` are the monomial coefficients, lowest degree first (floats, ints, Fractions
-    with power-of-two denominators, or mpf).  ``weight="relative"`` uses ``w = e^x`` (seed 002,
+    with power-of-two denominators, or mpf).  ``weight="relative"`` uses ``w = e^x`` (AS,
     Corollary 2.2), ``"absolute"`` uses ``w = 1`` (Lemma 2.1).  Pieces are bisected until the upper
     bound is within ``rtol`` of the lower bound; with a ``target`` the search also stops as soon as
     the lower bound exceeds it (the target is then disproved).  If the evaluation budget runs out

@@ -4,7 +4,7 @@ Every float64 is a dyadic rational ``m * 2**e``; so is every ``mpmath.mpf``.  A 
 such coefficients is stored as integers ``A_k`` and one exponent ``E`` with ``c_k = A_k / 2**E``,
 and evaluated exactly at dyadic points with Python integers.  This is what makes the interval
 certificate of :mod:`impl.poly.certify` rigorous "on the exact values of the float64 coefficients
-actually used" (seed 002, section 2, Lemma 2.1 / Corollary 2.2 are statements about such a P).
+actually used" (AS, section 2, Lemma 2.1 / Corollary 2.2 are statements about such a P).
 """
 
 from __future__ import annotations

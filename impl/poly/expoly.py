@@ -1,4 +1,4 @@
-"""``ExpPolynomial`` and ``exp_polynomial(radius, eps)`` (seed 002, section 2, Corollary 2.2).
+"""``ExpPolynomial`` and ``exp_polynomial(radius, eps)`` (AS, section 2, Corollary 2.2).
 
 Corollary 2.2: for ``B > 1`` and ``eps in (0, 0.1)`` there is a polynomial P of degree
 ``g = Theta(max{log(1/eps) / log(log(1/eps)/B), B})`` with ``|P(x) - e^x| < eps e^x`` on

@@ -1,4 +1,4 @@
-"""Monomial feature maps: ``P(X Y^T) = U1 U2^T`` entrywise (seed 002, section 3.2, Lemma 3.2).
+"""Monomial feature maps: ``P(X Y^T) = U1 U2^T`` entrywise (AS, section 3.2, Lemma 3.2).
 
 For ``P(x) = sum_k c_k x^k`` and ``u, v`` in R^d,
 
@@ -166,7 +166,7 @@ def _coefficients_of(poly: Any) -> list[Any]:
 
 def feature_maps(X: Any, Y: Any, poly: Any, *, scale: Any = 1.0,
                  ledger: Ledger | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """``(U1, U2)`` with ``P(scale * X Y^T) = U1 U2^T`` entrywise (seed 002, Lemma 3.2).
+    """``(U1, U2)`` with ``P(scale * X Y^T) = U1 U2^T`` entrywise (AS, Lemma 3.2).
 
     ``poly`` is an :class:`~impl.poly.ExpPolynomial` or coefficients lowest degree first.
     ``X`` (n x d) and ``Y`` (m x d) are float64 or object arrays of sympy / mpmath numbers; both

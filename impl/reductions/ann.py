@@ -1,4 +1,4 @@
-"""Gap-ANN through attention: AS Remark 4.4, Definition 4.5 and Lemma 4.7 (seed 002, section 4).
+"""Gap-ANN through attention: AS Remark 4.4, Definition 4.5 and Lemma 4.7 (AS, section 4).
 
 * :func:`balance` -- Remark 4.4: ``a -> [a, 1 - a]`` has ``d`` ones out of ``2d`` and doubles
   every Hamming distance.

@@ -1,6 +1,6 @@
 """Exact sign of a number that is a rational function of ``e`` with rational coefficients.
 
-The HMV reductions (DA Lemmas 5.5 and 5.9, seed 000 section 5) run the dynamic structure on
+The HMV reductions (DA Lemmas 5.5 and 5.9, DA arXiv v1 section 5) run the dynamic structure on
 sympy integers, so every answer is a rational function of ``e``: sums of ``exp(k)`` with integer
 ``k``, divided (normalized mode) by such a sum.  Their decoding asks "> 0" or "= 0".
 

@@ -1,4 +1,4 @@
-"""Bound bookkeeping for AS section 3 (seed 002): Lemmas 3.2 and 3.4, Algorithm 1, Theorem 3.7.
+"""Bound bookkeeping for AS section 3 (AS): Lemmas 3.2 and 3.4, Algorithm 1, Theorem 3.7.
 
 Costs are the exact counts of ``impl.ledger`` (multiply-adds; products counted naively, so the
 paper's T_mat(a, b, c) is a b c here), for ``Q`` (n x d), ``K`` (m x d), ``V`` (m x e) (the paper

@@ -1,6 +1,6 @@
 """DA Definition 1.1 evaluated the simplest way, entry by entry, to check ``impl.attention``.
 
-Att(Q, K, V) = D^{-1} A V with A = exp(Q K^T) and D = diag(A 1_n) (seed 000, section 1).
+Att(Q, K, V) = D^{-1} A V with A = exp(Q K^T) and D = diag(A 1_n) (DA arXiv v1, section 1).
 """
 
 from __future__ import annotations

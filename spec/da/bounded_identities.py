@@ -48,7 +48,7 @@ def _label(keys, vups) -> str:
 def lemma_4_6(n: int = 2, d: int = 2, max_k: int = 2, max_v: int = 2, literal: bool = False) -> Iterator[Identity]:
     """Query (corrected): ``D^{-1} (C + Delta_C,1 Delta_C,2 + A Delta_V)`` equals ``D^{-1} A V``.
 
-    ``literal=True`` states seed 000's Algorithm 4 instead: ``D^{-1} (C + A Delta_V)``, without
+    ``literal=True`` states DA arXiv v1's Algorithm 4 instead: ``D^{-1} (C + A Delta_V)``, without
     the pending key updates.
     """
     for keys, vups in _pending_cases(n, d, max_k, max_v):
@@ -64,7 +64,7 @@ def lemma_4_8(n: int = 2, d: int = 2, max_k: int = 2, max_v: int = 2, literal: b
     """Recompute (corrected): ``C + Delta_C,1 Delta_C,2 + A Delta_V`` equals ``A V`` (part "C")
     and the telescoped ``D^{-1} + sum_t Delta_D(t)`` equals the current ``D^{-1}`` (part "D").
 
-    ``literal=True`` states the printed lines instead: for "C" seed 000's Algorithm 5 line 6
+    ``literal=True`` states the printed lines instead: for "C" DA arXiv v1's Algorithm 5 line 6
     (``C + Delta_C,1 Delta_C,2``, DA-E5), for "D" Algorithm 2 line 13
     (``Delta_D = D_prev - D_new^{-1}``, DA-E2).
     """

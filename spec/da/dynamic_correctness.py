@@ -1,7 +1,7 @@
 """DA (arXiv 2304.02207v1) section 4, Theorem 4.1: the corrected structure answers every query
 exactly, proved by induction on the operation sequence at bounded sizes
 (``spec.da.correctness_induction``) and searched at larger sizes and in float64; the printed
-Algorithms 1-5 (and seed 003's appendix B) do not, and with every repair they do in exact
+Algorithms 1-5 (and the later appendix's appendix B) do not, and with every repair they do in exact
 arithmetic (proved the same way) but not always within the float64 allowance; each printed
 defect alone is in pseudocode_errata."""
 
@@ -74,9 +74,9 @@ register(Lemma(
 ))
 register(Lemma(
     id="DA-4.1/v1", paper="DA", expect="erratum", corrected_by="DA-4.1",
-    title="Theorem 4.1 for the printed Algorithms 1-5 of seed 000",
-    statement=THEOREM + " (for the pseudocode of seed 000 as printed)",
-    literal="Algorithms 1-5 of seed 000", source=Source("000", S4, "Theorem 4.1, Algorithms 1-5"),
+    title="Theorem 4.1 for the printed Algorithms 1-5 of DA arXiv v1",
+    statement=THEOREM + " (for the pseudocode of DA arXiv v1 as printed)",
+    literal="Algorithms 1-5 of DA arXiv v1", source=Source("000", S4, "Theorem 4.1, Algorithms 1-5"),
     erratum=Erratum("error", RC_QUERY, (
         READING + " Read so, the algorithms still answer wrongly for four root causes, each "
         "shown alone by its erratum: DA-E2 (Delta_D), DA-E4 (Query), DA-E5 (Recompute), DA-E6 "
@@ -91,9 +91,9 @@ register(Lemma(
 ))
 register(Lemma(
     id="DA-B.1/appendix", paper="DA", expect="erratum", corrected_by="DA-4.1",
-    title="Theorem B.1 for the printed Algorithms 1-5 of seed 003",
-    statement=THEOREM + " (for the pseudocode of seed 003 as printed)",
-    literal="Algorithms 1-5 of seed 003", source=Source("003", "section B", "Theorem B.1, Algorithms 1-5"),
+    title="Theorem B.1 for the printed Algorithms 1-5 of the later DA appendix",
+    statement=THEOREM + " (for the pseudocode of the later DA appendix as printed)",
+    literal="Algorithms 1-5 of the later DA appendix", source=Source("003", "section B", "Theorem B.1, Algorithms 1-5"),
     erratum=Erratum("error", RC_DELTA_D, (
         READING + " Seed 003 fixes DA-E4 and DA-E5; read so, its algorithms still answer "
         "wrongly for two root causes, each shown alone by its erratum: DA-E2 (Delta_D) and "

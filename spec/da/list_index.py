@@ -1,4 +1,4 @@
-"""DA Algorithms 2, 4 and 5 (seed 000 section 4, seed 003 section B) index List_D in two ways.
+"""DA Algorithms 2, 4 and 5 (DA arXiv v1 section 4, the later DA appendix section B) index List_D in two ways.
 
 The writes (Algorithm 2 lines 16-17: ``List_D[ct_K - 1] <- (Delta_D, D~^{-1})`` after line 3's
 increment) put the t-th update of an epoch at ``List_D[t - 1]``.  The three reads need it at

@@ -32,5 +32,5 @@ PAPER_OPS = ("update_k", "update_v", "query", "output", "recompute")
 #: how every transcription reads the printed text (impl.literal), in a record's readings
 READING = ("The list indices are read as every printed read indexes them (update t at List[t], "
            "List_D[0] the D^{-1} of the last Init/Recompute: the inconsistency DA-E1, E3, E8 is "
-           "resolved in the text's favour), Init's D as diag(A 1), seed 003's C~, Getre and "
+           "resolved in the text's favour), Init's D as diag(A 1), the later appendix's C~, Getre and "
            "List~_C as C, Getb and List_C.")

@@ -53,7 +53,7 @@ for key, (where, text, read) in LISTD.items():
     register(Lemma(
         id=f"DA-{key}", paper="DA", expect="erratum", corrected_by="DA-4.1",
         title=f"Erratum {key}: {where} and Algorithm 2 lines 16-17 index List_D differently "
-              "(seeds 000 and 003)",
+              "(DA arXiv v1 and its later appendix)",
         statement=f"{where} and the writes of Algorithm 2 lines 16-17 cannot both hold: the "
                   "writes put the t-th key update of an epoch at List_D[t - 1], the read needs it "
                   "at List_D[t] (as do the reads at Algorithm 2 line 10, Algorithm 4 line 4 and "
@@ -128,9 +128,9 @@ for key, (where, text, cause, readings) in DEFECTS.items():
                              partial(PaperV1Attention, repairs=all_but(V1_DEFECTS, key)),
                              f"PaperV1Attention[all but {key}]", ops=PAPER_OPS, max_ops=6,
                              weight=weight)]
-    seeds = "seed 000"
+    seeds = "DA arXiv v1"
     if key in APPENDIX_DEFECTS:
-        seeds = "seeds 000 and 003"
+        seeds = "DA arXiv v1 and its later appendix"
         checks.append(Stateful(f"PaperAppendixAttention with every repair but {key}",
                                partial(PaperAppendixAttention, repairs=all_but(APPENDIX_DEFECTS, key)),
                                f"PaperAppendixAttention[all but {key}]", ops=PAPER_OPS, max_ops=6,

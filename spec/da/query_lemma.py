@@ -141,8 +141,8 @@ LEMMA_46.register(
 )
 LEMMA_46.erratum(
     id="DA-4.6/v1", corrected_by="DA-4.6",
-    title="Query correctness as printed in seed 000 (Algorithm 4)",
-    statement="Algorithm 4 of seed 000 returns (D_tmp^{-1})_i C_ij + (D_tmp^{-1})_i A_{i,*} "
+    title="Query correctness as printed in DA arXiv v1 (Algorithm 4)",
+    statement="Algorithm 4 of DA arXiv v1 returns (D_tmp^{-1})_i C_ij + (D_tmp^{-1})_i A_{i,*} "
               "Delta_V,1 (Delta_V,2)_{*,j}, where C is the C of the last Recompute and D_tmp^{-1} "
               "is List_D[ct_K].Getb; Lemma 4.6 claims this is (D^{-1} A (V + Delta_V))_ij.",
     literal="answer_1 <- (D_tmp)_i^{-1} C_{i,j}; answer_2 <- (D_tmp)_i^{-1} A_{i,*} Delta_{V,1} "

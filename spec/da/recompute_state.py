@@ -1,4 +1,4 @@
-"""DA Lemma 4.8 (seed 000, section 4.4): after Recompute the maintained V, D and C are exact.
+"""DA Lemma 4.8 (DA arXiv v1, section 4.4): after Recompute the maintained V, D and C are exact.
 
 The structure's internals are read through :func:`maintained`; the expected values are computed
 from the current Q, K, V by the definition.  float64 structures keep rows in shifted units

@@ -1,12 +1,12 @@
 """Generic states of the printed DA algorithms with every repair (``impl.literal``:
-``PaperV1Attention`` with E2, E4-E7 for seed 000, ``PaperAppendixAttention`` with E2, E6, E7 for
-seed 003, both under the consistent list reading), and their invariant, on the symbolic kind.
+``PaperV1Attention`` with E2, E4-E7 for DA arXiv v1, ``PaperAppendixAttention`` with E2, E6, E7 for
+the later DA appendix, both under the consistent list reading), and their invariant, on the symbolic kind.
 
 The invariant (``Q``, ``K``, ``V`` the current matrices; ``V0`` the member ``V``, which only a
 Recompute changes; ``T = ceil(n^a)``; lists 1-based, slot 0 of ``List_D`` the base):
 
-* kernel: ``Q == Q``, ``A == exp(scale Q K^T)``; seed 000 also keeps ``K == K`` and
-  ``M == scale Q K^T``; seed 003 keeps ``K~ == K`` (its ``K`` and ``M`` are never written back:
+* kernel: ``Q == Q``, ``A == exp(scale Q K^T)``; DA arXiv v1 also keeps ``K == K`` and
+  ``M == scale Q K^T``; the later DA appendix keeps ``K~ == K`` (its ``K`` and ``M`` are never written back:
   Algorithm 2 lines 22-24 print ``K <- K``, and nothing reads them);
 * counts: ``0 <= ct_K < T`` and ``0 <= ct_V < T``;
 * ``List_D[ct_K].b == 1 / (A 1)`` (the current ``D^{-1}``) and
@@ -21,7 +21,7 @@ lists filled in: the ``List_C[t].a``, the ``List_D[t].a`` for ``t < ct_K`` and t
 are fresh real symbols, the ``D`` of the last Recompute is fresh positive symbols (when
 ``ct_K >= 1``; it is ``A 1`` otherwise), and ``C``, ``List_D[ct_K]`` and the ``List_C[t].b`` are
 what the invariant forces.  Slots that nothing reads (``List_D[t].b`` for ``t < ct_K``, the base
-slot once ``ct_K >= 1``, slots past the counts, seed 003's ``K``, ``M`` and ``M~``) hold fresh
+slot once ``ct_K >= 1``, slots past the counts, the later appendix's ``K``, ``M`` and ``M~``) hold fresh
 symbols, and the stale ``List_V`` slots the cells the shape names (``Shape.stale``); a slot past
 the counts is always written (a slot nothing wrote, which Query and Recompute skip, is not
 generated).
