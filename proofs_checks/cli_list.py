@@ -48,8 +48,8 @@ def rows(args: argparse.Namespace) -> tuple[list[dict[str, Any]], str | None]:
                "status": entry.get("status"), "scope": entry.get("scope") or None,
                "severity": lemma.erratum.severity if lemma.erratum else None,
                "root_cause": lemma.erratum.root_cause if lemma.erratum else None,
-               "source": {"seed": lemma.source.seed, "section": lemma.source.section,
-                          "number": lemma.source.number},
+               "source": {"cite": lemma.source.cite(), "seed": lemma.source.seed,
+                          "section": lemma.source.section, "number": lemma.source.number},
                "engines": engine_labels(lemma)}
         if args.paper and row["paper"] != args.paper:
             continue
