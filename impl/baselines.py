@@ -15,7 +15,8 @@ from typing import Any
 import numpy as np
 
 from impl.attention import attention
-from impl.elements import FLOAT64, as_index, as_qkv, as_scalar, check_value_entry
+from impl.dynamic import EntryIndexed
+from impl.elements import FLOAT64, as_qkv, as_scalar, check_value_entry
 from impl.expkernel import ExpKernel
 from impl.ledger import Ledger
 from impl.threshold import validate_a
@@ -27,7 +28,7 @@ def _validated(Q: Any, K: Any, V: Any, a: float) -> tuple[np.ndarray, np.ndarray
     return Qa, Ka, Va, kind
 
 
-class EagerAttention:
+class EagerAttention(EntryIndexed):
     """Eager rank-1 maintenance of ``C = A V`` and ``D = A 1``; ``a`` is accepted and unused."""
 
     def __init__(self, Q: Any, K: Any, V: Any, *, a: float = 0.5, scale: Any = 1.0,
@@ -40,6 +41,7 @@ class EagerAttention:
         led.begin("init")
         self.kernel = ExpKernel(Qa, Ka, scale, kind, led)   # a failed init leaves no object
         self.V = Va
+        self.shape = Va.shape
         self.C = led.matmul(self.kernel.A, Va)
         self.kernel.row_scaled.append(self.C)
         led.end(self.space)
@@ -48,17 +50,8 @@ class EagerAttention:
     def space(self) -> int:
         return self.kernel.space + self.V.size + self.C.size
 
-    @property
-    def n(self) -> int:
-        return self.V.shape[0]
-
-    @property
-    def d(self) -> int:
-        return self.V.shape[1]
-
     def update_k(self, i: int, j: int, delta: Any) -> None:
-        i = as_index(i, "i", self.n)
-        j = as_index(j, "j", self.d)
+        i, j = self._indices(i, j)
         delta = as_scalar(delta, "delta", self.kind)
         led = self.ledger
         led.begin("update_k")
@@ -77,8 +70,7 @@ class EagerAttention:
         led.end(self.space)
 
     def update_v(self, i: int, j: int, delta: Any) -> None:
-        i = as_index(i, "i", self.n)
-        j = as_index(j, "j", self.d)
+        i, j = self._indices(i, j)
         value = as_scalar(delta, "delta", self.kind)
         led = self.ledger
         new = self.V[i, j] + value
@@ -90,8 +82,7 @@ class EagerAttention:
         led.end(self.space)
 
     def update_q(self, i: int, j: int, delta: Any) -> None:
-        i = as_index(i, "i", self.n)
-        j = as_index(j, "j", self.d)
+        i, j = self._indices(i, j)
         delta = as_scalar(delta, "delta", self.kind)
         led = self.ledger
         led.begin("update_q")
@@ -105,8 +96,7 @@ class EagerAttention:
         led.end(self.space)
 
     def query(self, i: int, j: int) -> Any:
-        i = as_index(i, "i", self.n)
-        j = as_index(j, "j", self.d)
+        i, j = self._indices(i, j)
         self.ledger.begin("query")
         self.ledger.end(self.space)
         return self.C[i, j] / self.kernel.D[i]
@@ -122,12 +112,13 @@ class EagerAttention:
         """Nothing is pending in the eager structure."""
 
 
-class NaiveAttention:
+class NaiveAttention(EntryIndexed):
     """Recompute-from-scratch: updates edit Q, K, V; a query after an update recomputes all."""
 
     def __init__(self, Q: Any, K: Any, V: Any, *, a: float = 0.5, scale: Any = 1.0,
                  ledger: bool = True) -> None:
         self.Q, self.K, self.V, self.kind = _validated(Q, K, V, a)
+        self.shape = self.V.shape
         self.scale = as_scalar(scale, "scale", self.kind)
         self.threshold = 1
         self.ledger = Ledger(enabled=ledger)
@@ -139,14 +130,6 @@ class NaiveAttention:
     def space(self) -> int:
         held = self._result.size if self._result is not None else 0
         return self.Q.size + self.K.size + self.V.size + held
-
-    @property
-    def n(self) -> int:
-        return self.V.shape[0]
-
-    @property
-    def d(self) -> int:
-        return self.V.shape[1]
 
     def _compute(self) -> np.ndarray:
         """``impl.attention.attention`` of the current matrices.  It keeps no ledger, so its main
@@ -162,8 +145,7 @@ class NaiveAttention:
         return attention(self.Q, self.K, self.V, scale=self.scale)
 
     def _edit(self, M: np.ndarray, name: str, i: Any, j: Any, delta: Any) -> None:
-        i = as_index(i, "i", self.n)
-        j = as_index(j, "j", self.d)
+        i, j = self._indices(i, j)
         value = as_scalar(delta, "delta", self.kind)
         led = self.ledger
         led.begin(f"update_{name.lower()}")
@@ -206,8 +188,7 @@ class NaiveAttention:
         self._edit(self.Q, "Q", i, j, delta)
 
     def query(self, i: int, j: int) -> Any:
-        i = as_index(i, "i", self.n)
-        j = as_index(j, "j", self.d)
+        i, j = self._indices(i, j)
         self.ledger.begin("query")
         if self._result is None:
             self._result = self._compute()

@@ -43,7 +43,31 @@ from impl.ledger import Ledger
 from impl.threshold import lazy_threshold, validate_a
 
 
-class DynamicAttention:
+class EntryIndexed:
+    """An ``n x d`` structure (its ``shape``, fixed at Init) and the check of an entry ``(i, j)``
+    against it, naming the argument: shared by :class:`DynamicAttention` and the baselines
+    (``impl.baselines``), which take the same calls."""
+
+    shape: tuple[int, int]
+
+    @property
+    def n(self) -> int:
+        return self.shape[0]
+
+    @property
+    def d(self) -> int:
+        return self.shape[1]
+
+    def _indices(self, i: Any, j: Any) -> tuple[int, int]:
+        # plain in-range ints (the common case) skip the general validation of impl.elements
+        if type(i) is not int or not 0 <= i < self.n:
+            i = as_index(i, "i", self.n)
+        if type(j) is not int or not 0 <= j < self.d:
+            j = as_index(j, "j", self.d)
+        return i, j
+
+
+class DynamicAttention(EntryIndexed):
     """DA Theorem 4.1: Init, UpdateK, UpdateV, Query, Recompute (Algorithms 1-5), corrected."""
 
     def __init__(self, Q: Any, K: Any, V: Any, *, a: float = 0.5, scale: Any = 1.0,
@@ -57,6 +81,7 @@ class DynamicAttention:
             raise TypeError(f"normalize must be a bool, got {type(normalize).__name__}")
         self.a = validate_a(a)
         n, d = Qa.shape
+        self.shape = (n, d)
         self.kind = kind
         self.normalize = normalize
         self.threshold = lazy_threshold(n, self.a)
@@ -86,14 +111,6 @@ class DynamicAttention:
         led.end(self.space)
 
     # ------------------------------------------------------------------------------ attributes
-    @property
-    def n(self) -> int:
-        return self.V0.shape[0]
-
-    @property
-    def d(self) -> int:
-        return self.V0.shape[1]
-
     @property
     def pending(self) -> tuple[int, int]:
         """Numbers of pending key and value updates (``ct_K``, ``ct_V``)."""
@@ -238,14 +255,6 @@ class DynamicAttention:
             return self.V0[i, j]
         hit = led.take(same_row, led.equal(led.take(self.pv_cols, same_row), j))
         return self.V0[i, j] + led.sum(led.take(self.pv_delta, hit))
-
-    def _indices(self, i: Any, j: Any) -> tuple[int, int]:
-        # plain in-range ints (the common case) skip the general validation of impl.elements
-        if type(i) is not int or not 0 <= i < self.n:
-            i = as_index(i, "i", self.n)
-        if type(j) is not int or not 0 <= j < self.d:
-            j = as_index(j, "j", self.d)
-        return i, j
 
     def _delta(self, delta: Any) -> Any:
         if type(delta) is float and self.kind.shifted and math.isfinite(delta):
