@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from impl.attention import attention
-from impl.dynamic import EntryIndexed
+from impl.dynamic import EntryIndexed, abort_on_error
 from impl.elements import FLOAT64, as_qkv, as_scalar, check_value_entry
 from impl.expkernel import ExpKernel
 from impl.ledger import Ledger
@@ -55,11 +55,7 @@ class EagerAttention(EntryIndexed):
         delta = as_scalar(delta, "delta", self.kind)
         led = self.ledger
         led.begin("update_k")
-        try:
-            upd = self.kernel.propose_key(i, j, delta)
-        except BaseException:
-            led.abort()
-            raise
+        upd = abort_on_error(led, self.kernel.propose_key, i, j, delta)
         delta_a = self.kernel.apply_key(upd)
         # the rank-1 update C += Delta_A V[i]
         led.add(self.C, led.multiply(delta_a[:, None], self.V[i][None, :]), out=self.C)
@@ -86,11 +82,7 @@ class EagerAttention(EntryIndexed):
         delta = as_scalar(delta, "delta", self.kind)
         led = self.ledger
         led.begin("update_q")
-        try:
-            q_new, m_row = self.kernel.propose_query(i, j, delta)
-        except BaseException:
-            led.abort()
-            raise
+        q_new, m_row = abort_on_error(led, self.kernel.propose_query, i, j, delta)
         self.kernel.apply_query(i, j, q_new, m_row)
         led.assign(self.C, i, led.matmul(self.kernel.A[i], self.V))
         led.end(self.space)
@@ -149,11 +141,7 @@ class NaiveAttention(EntryIndexed):
         value = as_scalar(delta, "delta", self.kind)
         led = self.ledger
         led.begin(f"update_{name.lower()}")
-        try:
-            new = self._checked_entry(M, name, i, j, value)
-        except BaseException:
-            led.abort()
-            raise
+        new = abort_on_error(led, self._checked_entry, M, name, i, j, value)
         M[i, j] = new
         self._result = None
         led.end(self.space)

@@ -33,7 +33,7 @@ float64 stability (per-row shifts and exact row refresh, ``impl.expkernel``).
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 import numpy as np
 
@@ -41,6 +41,18 @@ from impl.elements import as_index, as_qkv, as_scalar, check_value_entry
 from impl.expkernel import ExpKernel
 from impl.ledger import Ledger
 from impl.threshold import lazy_threshold, validate_a
+
+R = TypeVar("R")
+
+
+def abort_on_error(ledger: Ledger, call: Callable[..., R], *args: Any) -> R:
+    """``call(*args)``, which checks an update before it changes anything: if it raises, the
+    ledger's call is aborted (a refused update is not counted) and the error propagates."""
+    try:
+        return call(*args)
+    except BaseException:
+        ledger.abort()
+        raise
 
 
 class EntryIndexed:
@@ -123,11 +135,7 @@ class DynamicAttention(EntryIndexed):
         delta = self._delta(delta)
         led = self.ledger
         pending = (self.ck, self.cv)
-        try:
-            upd = self.kernel.propose_key(i, j, delta)
-        except BaseException:
-            led.abort()
-            raise
+        upd = abort_on_error(led, self.kernel.propose_key, i, j, delta)
         # Delta_A goes straight into the next pending column (column-major: contiguous)
         self.kernel.apply_key(upd, out=self.pk_cols[:, self.ck])
         led.assign(self.pk_v, self.ck, self.V0[i])
@@ -141,11 +149,8 @@ class DynamicAttention(EntryIndexed):
         value = self._delta(delta)
         led = self.ledger
         ck, cv = self.ck, self.cv
-        try:
-            check_value_entry(self._current_v(i, j) + value, f"V[{i}, {j}] + delta", self.kind)
-        except BaseException:
-            led.abort()
-            raise
+        abort_on_error(led, lambda: check_value_entry(self._current_v(i, j) + value, f"V[{i}, {j}] + delta",
+                                                      self.kind))
         self.pv_rows[cv] = i
         self.pv_cols[cv] = j
         self.pv_delta[cv] = value
@@ -158,11 +163,7 @@ class DynamicAttention(EntryIndexed):
         delta = self._delta(delta)
         led = self.ledger
         led.begin("update_q", self.pending)
-        try:
-            q_new, m_row = self.kernel.propose_query(i, j, delta)
-        except BaseException:
-            led.abort()
-            raise
+        q_new, m_row = abort_on_error(led, self.kernel.propose_query, i, j, delta)
         self.kernel.apply_query(i, j, q_new, m_row)
         self._rebuild_rows(np.array([i]))
         led.end(self.space)
