@@ -17,24 +17,27 @@ from spec.registry import Check, Erratum, Lemma, Paper, Severity, Source, regist
 
 @dataclass(frozen=True)
 class RecordGroup:
-    """The shared fields of a group of records: ``paper``, ``source`` and ``tags`` (a record may
-    name its own source and tags); an ``/impl`` record adds ``implementation_tags`` to its
-    statement's tags."""
+    """The shared fields of a group of records: ``paper``, ``source``, ``tags`` and ``cites`` (a
+    record may name its own); an ``/impl`` record adds ``implementation_tags`` to its statement's
+    tags."""
 
     paper: Paper
     #: None: every record names its own source
     source: Source | None = None
     tags: tuple[str, ...] = ()
     implementation_tags: tuple[str, ...] = ()
+    #: what the proofs of the group's statements use (an ``/impl`` record cites its statement)
+    cites: tuple[str, ...] = ()
 
     def register(self, id: str, title: str, statement: str, checks: tuple[Check, ...],
                  **fields: Any) -> Lemma:
-        """Register the record ``id`` with the group's paper, and its source and tags unless
-        ``fields`` names its own (a part of the statement printed elsewhere, a proof step);
+        """Register the record ``id`` with the group's paper, and its source, tags and cites
+        unless ``fields`` names its own (a part of the statement printed elsewhere, a proof step);
         ``fields`` are the other fields of :class:`Lemma`."""
         if self.source is not None:
             fields.setdefault("source", self.source)
         fields.setdefault("tags", self.tags)
+        fields.setdefault("cites", self.cites)
         return register(Lemma(id=id, paper=self.paper, title=title, statement=statement, checks=checks,
                               **fields))
 
@@ -53,6 +56,14 @@ class RecordGroup:
             raise TypeError(f"erratum {id}: give erratum or severity, root_cause and readings, not both")
         return self.register(id=id, title=title, statement=statement, checks=checks, expect="erratum",
                              literal=literal, corrected_by=corrected_by, erratum=erratum, **fields)
+
+    def typo(self, id: str, title: str, statement: str, checks: tuple[Check, ...], *, literal: str,
+             corrected_by: str, root_cause: str, readings: tuple[str, ...], **fields: Any) -> Lemma:
+        """Register the printed form ``id`` of a statement with a typo (severity "typo": the
+        intent is plain from the context), tagged "typo" besides the group's tags."""
+        return self.erratum(id, title, statement, checks, literal=literal, corrected_by=corrected_by,
+                            severity="typo", root_cause=root_cause, readings=readings,
+                            tags=(*self.tags, "typo"), **fields)
 
     def implementation(self, of: Lemma, title: str, statement: str, checks: tuple[Check, ...],
                        **fields: Any) -> Lemma:

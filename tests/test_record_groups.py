@@ -64,3 +64,23 @@ def test_an_erratum_without_severity_or_with_two_descriptions_is_refused():
         group.erratum(id="Z/literal", title="z", statement="s", checks=(CHECK,), literal="p", corrected_by="Z",
                       severity="bad", root_cause="rc")
     assert registry._REGISTRY == {}
+
+
+def test_a_group_shares_its_cites_unless_a_record_names_its_own():
+    group = RecordGroup("DA", SRC, cites=("W",), implementation_tags=("impl",))
+    shared = group.register(id="X", title="x", statement="s", checks=(CHECK,))
+    own = group.register(id="Y", title="y", statement="s", checks=(CHECK,), cites=())
+    impl = group.implementation(shared, "x: the implementation agrees", "it agrees", (CHECK,))
+    assert (shared.cites, own.cites, impl.cites) == (("W",), (), ("X",))
+
+
+def test_a_typo_is_an_erratum_of_severity_typo_tagged_typo():
+    group = RecordGroup("AS", SRC, tags=("reduction",))
+    lit = group.typo(id="X/literal", title="x", statement="s", checks=(CHECK,), literal="as printed",
+                     corrected_by="X", root_cause="rc", readings=("r",), notes="n")
+    assert lit.erratum == Erratum("typo", "rc", ("r",)) and lit.tags == ("reduction", "typo")
+    assert (lit.expect, lit.literal, lit.corrected_by, lit.notes) == ("erratum", "as printed", "X", "n")
+    with pytest.raises(ValueError, match="root_cause"):
+        group.typo(id="Z/literal", title="z", statement="s", checks=(CHECK,), literal="p", corrected_by="Z",
+                   root_cause="", readings=())
+    assert set(registry._REGISTRY) == {"X/literal"}

@@ -70,7 +70,6 @@ THEOREM_38.register(
     checks=(binomials.RECURRENCE, binomials.GENERIC_BOUND),
     notes=("A standard bound the proof quotes; proved here by induction on b in logarithms.  Lemma "
            "4.7's case 1 uses the same kind of bound ('standard bounds on binomial coefficients')."),
-    cites=(),
 )
 
 THEOREM_38.register(

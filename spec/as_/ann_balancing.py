@@ -54,7 +54,6 @@ BALANCE = BALANCING.register(
                "(A, B, t, eps) and (A~, B~, 2t, eps) have the same classes."),
     source=Source(seed="002", section=SRC42, number="Remark 4.4"),
     checks=(REMARK_4_4,),
-    cites=(),
 )
 
 BALANCING.implementation(
@@ -72,7 +71,6 @@ PROMISE = BALANCING.register(
     source=Source(seed="002", section=SRC42, number="Definition 4.5"),
     checks=(DEFINITION_4_5,),
     notes="Typo: 'B = {b_1, ..., a_n}' should end in b_n.",
-    cites=(),
 )
 
 BALANCING.implementation(

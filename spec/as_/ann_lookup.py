@@ -137,7 +137,6 @@ LEMMA_47.erratum(
         "t = d/2; the lemma's n^(1 + f(C, c)) survives with f = C H(c/C) (AS-4.7-case1), so "
         "only the intermediate count changes.",
     ),
-    cites=(),
 )
 
 PROBES = LEMMA_47.register(
@@ -147,7 +146,6 @@ PROBES = LEMMA_47.register(
     corrects="AS-4.7-case1-count/literal",
     checks=(CASE_1_COUNT,),
     notes="The entropy bound n e^(d H(r/d)) (r <= d/2) is used by AS-4.7-case1's table, not proved here.",
-    cites=(),
 )
 
 LEMMA_47.implementation(

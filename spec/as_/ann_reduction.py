@@ -255,7 +255,7 @@ LEMMA_47.register(
     cites=CITES,
 )
 
-LEMMA_47.erratum(
+LEMMA_47.typo(
     id="AS-4.7-goal/literal", title="Lemma 4.7: the goal stated before Case 2a",
     statement=("As printed: the algorithm determines for each i whether some ||a_i - b_j||^2 <= t or "
                "all are >= (1 + eps_a) t."),
@@ -266,8 +266,7 @@ LEMMA_47.erratum(
                        check_goal_literal, "every balanced instance n = 2, d = 2, t in {3/2, 7/4, 19/10}, "
                  "eps = 1"),),
     notes="eps_a (the attention error) stands where Definition 4.5's gap eps belongs.",
-    tags=("reduction", "ann", "typo"),
-    severity="typo", root_cause="AS-4.7-goal-eps_a",
+    root_cause="AS-4.7-goal-eps_a",
     readings=(
         "eps_a read as eps (Definition 4.5's gap, which Case 2b uses: '> t(1 + eps)'): then the "
         "goal is Gap-ANN's and the corrected reduction meets it (AS-4.7); the intent is plain.",

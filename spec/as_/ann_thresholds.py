@@ -114,7 +114,6 @@ LEMMA_47.register(
            "(Eq. (7))' twice); each equality holds.  For small n and large eps the inequality fails "
            "(n = 2, t = d, eps = 100: t~ = 0.063 < eps_a = 0.144); the lemma is asymptotic in n and "
            "holds for every eps once n >= 6, so this is not an erratum."),
-    cites=(),
 )
 
 LEMMA_47.register(
@@ -125,7 +124,6 @@ LEMMA_47.register(
                        general=True, scope=SYMBOLIC),
             cases.EQ_13),
     notes="n = 1 (n^10 = 1 < 4) is outside the lemma: d = C log n needs n >= 2.",
-    cites=(),
 )
 
 LEMMA_47.register(
@@ -152,7 +150,7 @@ LEMMA_47.implementation(
             every_instance(check_case_2a("corrected"), "tau = e^(beta/2)")),
 )
 
-LEMMA_47.erratum(
+LEMMA_47.typo(
     id="AS-4.7-2b-ip/literal", title="Case 2b, first step as printed",
     statement="As printed: ||a - b||^2 > t(1 + eps) implies beta <a, b>/d <= 0.25 beta (1 - t(1+eps)/d).",
     literal="beta <a_i, b_j>/d <= 0.25 beta (1 - t(1+eps)/d)",
@@ -160,8 +158,7 @@ LEMMA_47.erratum(
     checks=(exhaustive("balanced pairs, even d <= 6 (deep 8), t = 1..d-1", _pairs, check_2b_ip_literal,
                        PAIR_SCOPE),),
     notes="The left side should be divided by d~ = 2d (as in Case 2a), not by d.",
-    tags=("reduction", "ann", "typo"),
-    severity="typo", root_cause="AS-4.7-2b-ip-dtilde",
+    root_cause="AS-4.7-2b-ip-dtilde",
     readings=(
         "/d as /d~ (Case 2a's first step, two paragraphs above, divides by d~ = 2d): then the step "
         "holds (AS-4.7-2b-ip); the intent is plain.",

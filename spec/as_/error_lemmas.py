@@ -63,7 +63,6 @@ ERROR_LEMMAS.register(
     source=Source(seed="002", section="3.3", number="Lemma 3.3"),
     checks=(LEMMA_3_3,),
     notes="The hypothesis B >= 1 is not needed.",
-    cites=(),
 )
 
 ERROR_LEMMAS.register(
@@ -73,7 +72,6 @@ ERROR_LEMMAS.register(
     source=Source(seed="002", section="3.5", number="Lemma 3.5"),
     checks=(LEMMA_3_5,),
     notes="The proof needs eps_A >= 0 only (printed: eps_A in (0, 0.1)).",
-    cites=(),
 )
 
 ERROR_LEMMAS.erratum(
@@ -106,7 +104,6 @@ ERROR_LEMMAS.erratum(
         "(1 - eps_D) it holds and is tight (AS-3.6 (ii)); Theorem 3.7, which has D~ = diag(A~ 1), "
         "is unaffected.",
     ),
-    cites=(),
 )
 
 ERROR_LEMMAS.register(
@@ -119,5 +116,4 @@ ERROR_LEMMAS.register(
     corrects="AS-3.6/literal",
     checks=(LEMMA_3_6,),
     notes="Tightness of (ii): the n = 1 example of AS-3.6/literal meets it with equality.",
-    cites=(),
 )

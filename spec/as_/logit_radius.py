@@ -146,7 +146,6 @@ LOGIT_RADIUS = RADIUS.register(
     ),
     notes=("Lemma 3.3 states the entry form only; the norm form is the step its proof takes before "
            "bounding ||q|| by sqrt(d) B."),
-    cites=(),
 )
 
 RADIUS.implementation(

@@ -210,7 +210,6 @@ LEMMA_32.erratum(
         "As printed with d < g the sum drops c_(d+1) x^(d+1) .. c_g x^g (d = 1, g = 2 drops "
         "c_2 x^2); with d > g it names coefficients P does not have.",
     ),
-    cites=(),
 )
 
 LEMMA_32.register(

@@ -119,25 +119,23 @@ for claims, claim, title, statement, printed, implementation_statement, proof, p
          "is never negative and is 0 only where M P V has a 0", hmv_decoding_proof.CLAIM_5_7, check_claim_57)):
     claims.implementation(
         claims.register(id=f"DA-{claim}", title=f"Claim {claim}: {title}", statement=statement, corrects=printed,
-                        cites=(), checks=(proof,)),
+                        checks=(proof,)),
         f"Claim {claim}: the implementation oamv_quantities agrees",
         statement=("The quantity impl.reductions.hmv.oamv_quantities computes, "
                    f"((exp(Q~ K~^T) - 1) V~)[j, i], {implementation_statement}."),
         checks=(family_check("n <= 3 (exact)", "any", predicate),
                 random_check("random up to n = 12 (exact)", "any", predicate, 0.3, 12)))
 
-CLAIM_56.erratum(
+CLAIM_56.typo(
     id="DA-5.6-K/literal", title="Proof of Claim 5.6: 'K~ = P'",
     statement=("As printed: 'We defined Q~ = M, K~ = P, V~ = V, so we can rewrite it as "
                "((exp(M P) - 1) V)[j, i] > 0'.  With K~ = P, Q~ K~^T = M P^T, and the sign of "
                "the entry is not the bit of M P V."),
-    cites=(),
     literal="We defined Q~ = M, K~ = P, V~ = V, so we can rewrite it as ((exp(MP) - 1) V)_{j,i} > 0.",
     corrected_by="DA-5.6",
     checks=(family_check("n <= 3 (exact)", "any", check_claim_56_literal_K),),
     notes="The proof of Lemma 5.5 itself sets K~^T = P, which is what the corrected record uses.",
-    tags=("reduction", "hmv", "typo"),
-    severity="typo", root_cause="DA-5.6-K-transpose",
+    root_cause="DA-5.6-K-transpose",
     readings=(
         "'K~ = P' read as 'K~^T = P', as Lemma 5.5's proof sets it and as the next line's exp(M P) "
         "requires: then the claim holds (DA-5.6); the intent is plain.",
@@ -146,16 +144,14 @@ CLAIM_56.erratum(
     ),
 )
 
-CLAIM_57.erratum(
+CLAIM_57.typo(
     id="DA-5.7-index/literal", title="Proof of Claim 5.7: first line's index",
     statement=("As printed: ((exp(Q~K~^T) - 1) V~)_{j,k} = (exp(Q~K~^T) - 1)_{j,*} V~_{*,i}; the "
                "left index k should be i."),
-    cites=(),
     literal="((exp(Q~K~^T) - 1_{n x n}) V~)_{j,k} = ((exp(Q~K~^T) - 1_{n x n}))_{j,*} V~_{*,i}",
     corrected_by="DA-5.7",
     checks=(family_check("n <= 3 (exact)", "any", check_claim_57_literal_index),),
-    tags=("reduction", "hmv", "typo"),
-    severity="typo", root_cause="DA-5.7-index",
+    root_cause="DA-5.7-index",
     readings=(
         "The left index k read as i (the right side and the rest of the proof use column i): then "
         "the line is the definition of the product; the intent is plain.",

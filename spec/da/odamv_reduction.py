@@ -206,7 +206,6 @@ LEMMA_59.erratum(
     id="DA-5.9-D/literal", title="Lemma 5.9: the values of D~ (Eq. 2)",
     statement=("As printed: D~[i] = n^tau exp(1) + n^tau exp(0) = n^tau (e + 1) for i < n and "
                "D~[i] = n^tau exp(0) = n^tau (Eq. 2) for i >= n, with nnz(P) = n^tau."),
-    cites=(),
     literal=("D~_{i,i} = n^tau exp(1) + n^tau exp(0) = n^tau (e+1); for i in [n+1, 2n], D~_{i,i} = "
              "n^tau exp(0) = n^tau."),
     corrected_by="DA-5.9-D",
@@ -229,7 +228,6 @@ ROW_SUMS = LEMMA_59.register(
     statement=("For P with at most one non-zero per column: D~[j] = 2n + nnz(P)(e - 1) for j < n "
                "and D~[j] = 2n for j >= n, for every M (so the decoding need not read D~)."),
     corrects="DA-5.9-D/literal",
-    cites=(),
     checks=(hmv_decoding_proof.LEMMA_5_9_D,),
 )
 
@@ -263,7 +261,6 @@ LEMMA_59.erratum(
     id="DA-5.9-class/literal", title="Lemma 5.9: which hints P the construction handles",
     statement=("'Hence, we don't need to update D~' for every hint of HMV (Definition 5.2: any P "
                "with nnz(P) <= n^tau): D~ is the M-independent value 2n + nnz(P)(e - 1) / 2n."),
-    cites=(),
     literal="During phase 2, we receive the 2n x 2n diagonal matrix P ... Hence, we don't need to update D~.",
     corrected_by="DA-5.9-general",
     checks=(family_check("n <= 3, any P (exact)", "any", check_D_class_literal),),
@@ -322,7 +319,7 @@ for claim, source, title, statement, implementation_statement, proof, predicate 
          "is never negative and = 0 only where M P V has a 0", hmv_decoding_proof.CLAIM_5_11, check_claim_511)):
     claims = RecordGroup("DA", source, tags=LEMMA_59.tags, implementation_tags=("impl",))
     claims.implementation(
-        claims.register(id=f"DA-{claim}", title=f"Claim {claim}: {title}", statement=statement, cites=(),
+        claims.register(id=f"DA-{claim}", title=f"Claim {claim}: {title}", statement=statement,
                         checks=(proof,)),
         f"Claim {claim}: the implementation odamv_quantities agrees",
         statement=("The quantity impl.reductions.hmv.odamv_quantities computes, (D~^-1 (exp(Q~ K~^T) - 1) "
@@ -343,17 +340,15 @@ def _time_identities(printed: bool):
     yield ("phase-3 time exponent", lhs, rhs)
 
 
-LEMMA_59.erratum(
+LEMMA_59.typo(
     id="DA-5.9-time/literal", title="Lemma 5.9: phase-3 time in the conclusion",
     statement="As printed: 'we can know the (MDV)_{j,i} ... in O(n^{1+tau eps}) time'.",
-    cites=(),
     literal="Thus, we can know the (MDV)_{j,i} for the hinted Mv problem in O(n^{1+tau eps}) time",
     corrected_by="DA-5.9-time",
     checks=(SympyProof(name="exponent", identities=lambda: _time_identities(True), general=True,
                        scope=TIME_SCOPE),),
     notes="Typo: the exponent is 1 + tau - eps (as printed two paragraphs earlier); MDV is MPV.",
-    tags=("reduction", "hmv", "typo"),
-    severity="typo", root_cause="DA-5.9-time-exponent",
+    root_cause="DA-5.9-time-exponent",
     readings=(
         "1 + tau eps read as 1 + tau - eps, as printed two paragraphs earlier in the same proof "
         "(phase 3: O(n~ n~^(tau - eps)) = O(n^(1 + tau - eps))) and as Conjecture 5.3's phase 3 "
@@ -368,7 +363,6 @@ LEMMA_59.register(
     id="DA-5.9-time", title="Lemma 5.9: phase-3 time",
     statement="n~ queries of time n~^(tau - eps) with n~ = 2n: O(n^(1 + tau - eps)).",
     corrects="DA-5.9-time/literal",
-    cites=(),
     checks=(SympyProof(name="exponent", identities=lambda: _time_identities(False), general=True,
                        scope=TIME_SCOPE),),
 )

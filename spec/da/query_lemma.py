@@ -127,7 +127,7 @@ QUERY_GENERAL = SympyProof(
 SIZES_2 = ("n = d = 2, 0-2 pending key updates and 0-2 pending value updates at every choice of "
            "their positions, symbolic entries")
 
-LEMMA_46 = RecordGroup("DA", Source("000", S4, "Lemma 4.6"), tags=("mutation-suite",))
+LEMMA_46 = RecordGroup("DA", Source("000", S4, "Lemma 4.6"), tags=("mutation-suite",), cites=("DA-2.1",))
 
 LEMMA_46.register(
     id="DA-4.6", title="Query correctness (corrected Algorithm 4)",
@@ -137,7 +137,6 @@ LEMMA_46.register(
               "gamma_s), which equals (D^{-1} A V)_ij for the current A, D, V.",
     corrects="DA-4.6/v1",
     checks=(QUERY_GENERAL,),
-    cites=("DA-2.1",),
 )
 LEMMA_46.erratum(
     id="DA-4.6/v1", corrected_by="DA-4.6",
@@ -169,5 +168,4 @@ LEMMA_46.erratum(
                  "PaperV1Attention[all but E4]", ops=("update_k", "update_v", "query")),
     ),
     notes=PRINTED_FLOAT,
-    cites=("DA-2.1",),
 )

@@ -87,7 +87,7 @@ RECOMPUTE_GENERAL = SympyProof(
           "pending value updates (rank-1 updates delta u^T, gamma w z^T), row sums non-zero",
     general=True)
 
-LEMMA_48 = RecordGroup("DA", Source("000", S4, "Lemma 4.8"), tags=("mutation-suite",))
+LEMMA_48 = RecordGroup("DA", Source("000", S4, "Lemma 4.8"), tags=("mutation-suite",), cites=("DA-2.1",))
 
 RECOMPUTE = LEMMA_48.register(
     id="DA-4.8", title="Recompute correctness (corrected Algorithm 5)",
@@ -97,7 +97,6 @@ RECOMPUTE = LEMMA_48.register(
               "current D^{-1}.",
     corrects="DA-4.8/v1",
     checks=(RECOMPUTE_GENERAL,),
-    cites=("DA-2.1",),
 )
 LEMMA_48.implementation(
     RECOMPUTE, "Lemma 4.8: DynamicAttention's state after every recompute agrees",
@@ -140,5 +139,4 @@ LEMMA_48.erratum(
                  invariant="recompute"),
     ),
     notes=PRINTED_FLOAT,
-    cites=("DA-2.1",),
 )
