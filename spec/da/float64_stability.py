@@ -13,7 +13,8 @@ from impl.baselines import EagerAttention, NaiveAttention
 from impl.dynamic import DynamicAttention
 from spec.da.oracle_mp import attention_mp
 from spec.da.program import FLOAT_TOL
-from spec.registry import Counterexample, Lemma, Property, Source, Stateful, register
+from spec.record_groups import RecordGroup
+from spec.registry import Counterexample, Property, Source, Stateful
 
 
 def wide_matrices() -> Any:
@@ -44,16 +45,19 @@ def attention_is_stable(example: tuple[np.ndarray, np.ndarray, np.ndarray]) -> N
 
 OPS = ("update_k", "update_v", "update_q", "query", "output", "recompute")
 
-register(Lemma(
-    id="DA-4.1/float64", paper="DA",
+#: Theorem 4.1 read in float64: what the structures must keep when exp overflows (here and in
+#: spec.da.drift)
+FLOAT64_READING = RecordGroup("DA", Source("000", "section 4", "Theorem 4.1 (float64 reading)"),
+                              cites=("DA-4.1",))
+
+FLOAT64_READING.register(
+    id="DA-4.1/float64",
     title="Theorem 4.1 in float64 for logits up to 1e4: stable, nothing non-finite stored",
     statement="For float64 Q, K with |logit| <= 1e4 (entries in [-50, 50], d <= 4) and any sequence "
               "of updates, queries and recomputes, every answer of DynamicAttention, EagerAttention, "
               "NaiveAttention and impl.attention is within 1e-9 * max|V| of the exact value of the "
               "same float64 inputs (mpmath, 60 digits), and no stored float array holds inf or nan. "
               "(exp overflows float64 past 709: the structures keep per-row shifts.)",
-    source=Source("000", "section 4", "Theorem 4.1 (float64 reading)"),
-    cites=("DA-4.1",),
     checks=(
         Property("impl.attention, wide logits", wide_matrices, attention_is_stable,
                  encode=lambda x: [m.tolist() for m in x],
@@ -65,4 +69,4 @@ register(Lemma(
         Stateful("NaiveAttention, wide logits", NaiveAttention, "NaiveAttention", kind="wide",
                  ops=OPS, n_max=10, weight=0.5),
     ),
-))
+)
