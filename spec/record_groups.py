@@ -14,6 +14,9 @@ from typing import Any
 
 from spec.registry import Check, Erratum, Lemma, Paper, Severity, Source, register
 
+#: the text (a key of :data:`spec.registry.TEXTS`) that prints each paper's theorems
+THEOREM_TEXTS: dict[str, str] = {"DA": "000", "AS": "002"}
+
 
 @dataclass(frozen=True)
 class RecordGroup:
@@ -40,6 +43,13 @@ class RecordGroup:
         fields.setdefault("cites", self.cites)
         return register(Lemma(id=id, paper=self.paper, title=title, statement=statement, checks=checks,
                               **fields))
+
+    def theorem(self, id: str, section: str, number: str, title: str, statement: str,
+                checks: tuple[Check, ...], **fields: Any) -> Lemma:
+        """Register ``id``, a main result of the paper (a node of the theorem graph), printed as
+        ``number`` in ``section`` of the paper's text (:data:`THEOREM_TEXTS`)."""
+        return self.register(id=id, title=title, statement=statement, checks=checks, kind="theorem",
+                             source=Source(THEOREM_TEXTS[self.paper], section, number), **fields)
 
     def erratum(self, id: str, title: str, statement: str, checks: tuple[Check, ...], *, literal: str,
                 corrected_by: str, severity: Severity | None = None, root_cause: str = "",

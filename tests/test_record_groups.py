@@ -84,3 +84,10 @@ def test_a_typo_is_an_erratum_of_severity_typo_tagged_typo():
         group.typo(id="Z/literal", title="z", statement="s", checks=(CHECK,), literal="p", corrected_by="Z",
                    root_cause="", readings=())
     assert set(registry._REGISTRY) == {"X/literal"}
+
+
+def test_a_theorem_is_a_main_result_printed_in_its_papers_text():
+    thm = RecordGroup("AS").theorem("T", "4.3", "Theorem 4.6", title="t", statement="s", checks=(CHECK,),
+                                    cites=("L",))
+    assert (thm.kind, thm.source, thm.cites) == ("theorem", Source("002", "4.3", "Theorem 4.6"), ("L",))
+    assert RecordGroup("DA").theorem("U", "4", "Theorem 4.1", "u", "s", (CHECK,)).source.seed == "000"

@@ -23,8 +23,6 @@ from spec.profiles import Profile
 from spec.record_groups import RecordGroup
 from spec.registry import Counterexample, Direct, Source
 
-SRC38 = Source(seed="002", section="3.8", number="Theorem 3.8")
-
 
 def theorem38_table(profile: Profile) -> dict:
     """g and r against n for B = (ln n)^(1/4) = o(sqrt(ln n)), eps = 1/n: proved minimal degree,
@@ -72,13 +70,12 @@ THEOREM_38.register(
            "4.7's case 1 uses the same kind of bound ('standard bounds on binomial coefficients')."),
 )
 
-THEOREM_38.register(
-    id="AS-3.8", kind="theorem", title="Theorem 3.8: almost linear time for B = o(sqrt(log n))",
+THEOREM_38.theorem(
+    "AS-3.8", "3.8", "Theorem 3.8", title="Theorem 3.8: almost linear time for B = o(sqrt(log n))",
     statement=("AAttC(n, d = O(log n), B = o(sqrt(log n)), eps_a = 1/poly(n)) is solved by Algorithm 1 in "
                "time T_mat(n, n^(o(1)), d) = n^(1 + o(1)): Theorem 3.7's g is o(log n) and its r = "
                "C(2(d + g), 2g) <= (e (d + g) / g)^(2g) is n^(o(1)).  Checked: that Theorem 3.7 and the "
                "generic bound compose with these parameters, under the reading of the scope."),
-    source=SRC38,
     checks=(composition.THEOREM_3_8, composition.THEOREM_3_8_LIMITS,
             Direct(name="regime table", run=theorem38_table, grade="evidence")),
     notes=("The o(1) is asymptotic: the table shows that with d = log2 n the rank exceeds n for every "

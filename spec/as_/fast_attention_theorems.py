@@ -39,13 +39,12 @@ register_assumption(Assumption(
 
 MAIN_THEOREMS = RecordGroup("AS")
 
-MAIN_THEOREMS.register(
-    id="AS-4.6", kind="theorem", title="Theorem 4.6: the lower bound for B = Theta(sqrt(log n))",
+MAIN_THEOREMS.theorem(
+    "AS-4.6", "4.3", "Theorem 4.6", title="Theorem 4.6: the lower bound for B = Theta(sqrt(log n))",
     statement=("Assuming SETH, for every sufficiently small q > 0 there are constants C > 0, C_alpha > 0 and "
                "C_beta > 1 such that AAttC(n, d = C log n, B = C_beta sqrt(log n), eps_a = n^(-C_alpha)) "
                "requires Omega(n^(2 - q)) time.  Checked: that Lemma 4.3 and Lemma 4.7 compose with these "
                "parameters (exponents, constants, sizes), under the reading of the scope."),
-    source=Source(seed="002", section="4.3", number="Theorem 4.6"),
     checks=(lower.THEOREM_4_6,),
     notes=("'Sufficiently small' is q < 0.1: Lemma 4.7 needs C_gamma in (q, 0.1).  Lemma 4.7's C_b^2 = "
            "40 C/(C_0 eps) depends on the instance through t = C_0 log n; read charitably, the theorem "
@@ -57,26 +56,24 @@ MAIN_THEOREMS.register(
     cites=("Rubinstein-GapANN", "AS-4.7", "SETH"),
 )
 
-MAIN_THEOREMS.register(
-    id="AS-1.3", kind="theorem", title="Theorem 1.3: lower bound (informal version of Theorem 4.6)",
+MAIN_THEOREMS.theorem(
+    "AS-1.3", "1.1", "Theorem 1.3", title="Theorem 1.3: lower bound (informal version of Theorem 4.6)",
     statement=("Assuming SETH, for every q > 0 there are constants C, C_a, C_b > 0 such that there is no "
                "O(n^(2 - q)) time algorithm for AAttC(n, d = C log n, B = C_b sqrt(log n), eps_a = "
                "n^(-C_a)).  Checked: that Theorem 4.6 gives it for every q > 0, and that Lemma 4.7's "
                "parameters put B at Theta(sqrt(log n))."),
-    source=Source(seed="002", section="1.1", number="Theorem 1.3"),
     checks=(lower.THEOREM_1_3,),
     notes=("Theorem 1.3 says 'for every q > 0', Theorem 4.6 'for every sufficiently small q > 0': "
            "Theorem 4.6 at a smaller q_0 gives it."),
     cites=("AS-4.6", "SETH"),
 )
 
-MAIN_THEOREMS.register(
-    id="AS-1.4", kind="theorem", title="Theorem 1.4: upper bound (informal version of Theorem 3.8)",
+MAIN_THEOREMS.theorem(
+    "AS-1.4", "1.1", "Theorem 1.4", title="Theorem 1.4: upper bound (informal version of Theorem 3.8)",
     statement=("Algorithm 1 solves AAttC(n, d = O(log n), B = o(sqrt(log n)), eps_a = 1/poly(n)) in time "
                "n^(1 + o(1)).  Checked: that the threshold is where Theorem 3.7's algebra puts it: its "
                "degree g (at least K_lo B^2) is o(log n) only if B = o(sqrt(log n)); Theorem 3.8 (cited) "
                "has the converse and the time."),
-    source=Source(seed="002", section="1.1", number="Theorem 1.4"),
     checks=(upper.THRESHOLD_1_4,),
     notes=("The same parameters as Theorem 3.8.  The threshold claim is about Theorem 3.7's degree: at "
            "B = Theta(sqrt(log n)) the degree is Theta(log n), so the rank bound of Theorem 3.8's proof "
