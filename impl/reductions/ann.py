@@ -53,6 +53,7 @@ import numpy as np
 
 from impl.attention import attention
 from impl.ledger import Ledger
+from impl.reductions.zero_one import zero_one_entries
 
 VARIANTS = ("corrected", "printed")
 NEAR, FAR, OUTSIDE = "near", "far", "outside"
@@ -73,17 +74,13 @@ def binary_vectors(X: Any, name: str, ledger: Ledger | None = None) -> np.ndarra
         raise TypeError(f"{name} must be an n x d array of 0/1 vectors: {exc}") from None
     if arr.ndim != 2 or 0 in arr.shape:
         raise ValueError(f"{name} must be a non-empty n x d array, got shape {arr.shape}")
-    out = np.zeros(arr.shape, dtype=np.int64)
-    for idx, v in np.ndenumerate(arr):
-        if not isinstance(v, (bool, np.bool_, numbers.Real, np.number)):
-            raise TypeError(f"{name}[{idx[0]}, {idx[1]}] must be 0 or 1, got {type(v).__name__}")
-        if not (v == 0 or v == 1):
-            raise ValueError(f"{name} must be binary; {name}[{idx[0]}, {idx[1]}] = {v!r}")
-        out[idx] = int(v == 1)
-    if ledger is not None:
-        ledger.touch(2 * arr.size)                  # the object copy
-        ledger.vec(arr.size)                        # a test and a store per entry
-    return out
+    return zero_one_entries(arr, name, "binary", _real_zero_one, ledger)
+
+
+def _real_zero_one(v: Any) -> bool | None:
+    if not isinstance(v, (bool, np.bool_, numbers.Real, np.number)):
+        return None
+    return bool(v == 0 or v == 1)
 
 
 def _real(x: Any, name: str) -> float:

@@ -14,6 +14,7 @@ import numpy as np
 import sympy
 
 from impl.ledger import Ledger
+from impl.reductions.zero_one import zero_one_entries
 
 
 def boolean_matrix(x: Any, name: str, n: int | None = None, ledger: Ledger | None = None) -> np.ndarray:
@@ -29,24 +30,18 @@ def boolean_matrix(x: Any, name: str, n: int | None = None, ledger: Ledger | Non
         raise ValueError(f"{name} must be a non-empty square matrix, got shape {arr.shape}")
     if n is not None and arr.shape[0] != n:
         raise ValueError(f"{name} must be {n} x {n} like M, got shape {arr.shape}")
-    out = np.zeros(arr.shape, dtype=np.int64)
-    for idx, v in np.ndenumerate(arr):
-        if isinstance(v, (bool, np.bool_)):
-            out[idx] = int(v)
-            continue
-        if isinstance(v, sympy.Basic):
-            ok = v.is_number and v in (sympy.Integer(0), sympy.Integer(1))
-        elif isinstance(v, (numbers.Real, np.number, mpmath.mpf)):
-            ok = v == 0 or v == 1
-        else:
-            raise TypeError(f"{name}[{idx[0]}, {idx[1]}] must be 0 or 1, got {type(v).__name__}")
-        if not ok:
-            raise ValueError(f"{name} must be Boolean (0/1); {name}[{idx[0]}, {idx[1]}] = {v!r}")
-        out[idx] = int(v == 1)
-    if ledger is not None:
-        ledger.touch(2 * arr.size)                  # the object copy
-        ledger.vec(arr.size)                        # a test and a store per entry
-    return out
+    return zero_one_entries(arr, name, "Boolean (0/1)", _exact_zero_one, ledger)
+
+
+def _exact_zero_one(v: Any) -> bool | None:
+    """Booleans, real numbers, mpmath and sympy numbers (an entry of an exact kind)."""
+    if isinstance(v, (bool, np.bool_)):
+        return True
+    if isinstance(v, sympy.Basic):
+        return bool(v.is_number and v in (sympy.Integer(0), sympy.Integer(1)))
+    if isinstance(v, (numbers.Real, np.number, mpmath.mpf)):
+        return bool(v == 0 or v == 1)
+    return None
 
 
 def tau_fraction(tau: Any) -> Fraction:
