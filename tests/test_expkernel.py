@@ -77,6 +77,19 @@ def test_query_update_that_overflows_the_logits_is_refused(cls, qkv, snapshot):
     assert snapshot(S) == before
 
 
+def test_a_query_entry_beyond_float64_is_named(snapshot):
+    """expkernel.py ``propose_query``: the deleted ``raise`` for ``Q[i, j] + delta`` beyond
+    float64; the logit check after it would refuse the update too, but without naming the entry
+    (errors name the argument)."""
+    Q = np.zeros((3, 2))
+    Q[0, 0] = 1.5e308                          # K is zero: every logit is finite before
+    S = DynamicAttention(Q, np.zeros((3, 2)), np.ones((3, 2)))
+    before = snapshot(S)
+    with np.errstate(over="ignore"), pytest.raises(ValueError, match=r"Q\[0, 0\] \+ delta overflows float64"):
+        S.update_q(0, 0, 1e308)
+    assert snapshot(S) == before
+
+
 @pytest.mark.parametrize("cls", STRUCTURES)
 def test_scale_multiplies_the_logits(cls, qkv):
     """expkernel.py ``(Q @ K.T) * scale`` -> ``/ scale``: every other test uses scale = 1."""
