@@ -229,6 +229,13 @@ def random_check(name: str, cls: str, predicate: Any, weight: float, n_max: int 
                     weight=weight, encode=encode, decode=decode)
 
 
+def implementation_checks(predicate: Any, n_max: int) -> tuple[Exhaustive, Property]:
+    """How a decoding claim's ``/impl`` record runs the reduction's quantities: every instance of
+    :func:`family` up to n = 3, then random instances up to ``n_max``, any hint."""
+    return (family_check("n <= 3 (exact)", "any", predicate),
+            random_check(f"random up to n = {n_max} (exact)", "any", predicate, 0.3, n_max))
+
+
 # ------------------------------------------------------------------------------ cover
 def expected_hints(n: int, cls: str) -> int:
     """Boolean n x n hints of a class with at most floor(n^1) = n non-zeros (tau = 1): any P

@@ -14,7 +14,7 @@ from typing import Any
 from impl.reductions import exactsign
 from impl.reductions.hmv import OAMVReduction
 from spec.da import hmv_decoding_proof
-from spec.da.hmv_instances import families_cover, family_check, hmv_answer, nnz, random_check
+from spec.da.hmv_instances import families_cover, family_check, hmv_answer, implementation_checks, nnz, random_check
 from spec.da.hmv_reduction_runs import fail, hypothesis_batch, oamv_q, run_phases, sign_table
 from spec.record_groups import RecordGroup
 from spec.registry import Direct, Source
@@ -123,8 +123,7 @@ for claims, claim, title, statement, printed, implementation_statement, proof, p
         f"Claim {claim}: the implementation oamv_quantities agrees",
         statement=("The quantity impl.reductions.hmv.oamv_quantities computes, "
                    f"((exp(Q~ K~^T) - 1) V~)[j, i], {implementation_statement}."),
-        checks=(family_check("n <= 3 (exact)", "any", predicate),
-                random_check("random up to n = 12 (exact)", "any", predicate, 0.3, 12)))
+        checks=implementation_checks(predicate, 12))
 
 CLAIM_56.typo(
     id="DA-5.6-K/literal", title="Proof of Claim 5.6: 'K~ = P'",

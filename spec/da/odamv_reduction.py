@@ -22,6 +22,7 @@ from spec.da import hmv_decoding_proof
 from spec.da.hmv_instances import (
     family_check,
     hmv_answer,
+    implementation_checks,
     nnz,
     printed_family_check,
     random_check,
@@ -324,8 +325,7 @@ for claim, source, title, statement, implementation_statement, proof, predicate 
         f"Claim {claim}: the implementation odamv_quantities agrees",
         statement=("The quantity impl.reductions.hmv.odamv_quantities computes, (D~^-1 (exp(Q~ K~^T) - 1) "
                    f"V~)[j, i] for i, j < n, {implementation_statement}, for every Boolean P."),
-        checks=(family_check("n <= 3 (exact)", "any", predicate),
-                random_check("random up to n = 10 (exact)", "any", predicate, 0.3, 10)))
+        checks=implementation_checks(predicate, 10))
 
 TIME_SCOPE = "all tau, eps > 0 (the limit of log(cost) / log n as n -> oo, n~ = 2n)"
 
