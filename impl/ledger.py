@@ -130,8 +130,7 @@ class Ledger(CountedOps):
             c.space = space
             self._flat.extend((c, 0, 0, 0, 0, 0, 0))
             self._open = None
-        self._op = None
-        self._pending = (0, 0)
+        self._op = None                             # _pending is read only inside a call: begin sets it
         self._m = self._e = self._w = self._binary = self._unary = self._reduced = self._exps = 0
 
     def record(self, op: str, pending: tuple[int, int], space: int) -> None:
