@@ -90,6 +90,18 @@ def test_a_query_entry_beyond_float64_is_named(snapshot):
     assert snapshot(S) == before
 
 
+def test_a_key_entry_beyond_float64_is_named(snapshot):
+    """expkernel.py ``propose_key``: the deleted ``raise`` for ``K[i, j] + delta`` beyond float64
+    (the logit check after it would refuse it without naming the entry)."""
+    K = np.zeros((3, 2))
+    K[0, 0] = 1.5e308                          # Q is zero: every logit is finite before
+    S = DynamicAttention(np.zeros((3, 2)), K, np.ones((3, 2)))
+    before = snapshot(S)
+    with np.errstate(over="ignore"), pytest.raises(ValueError, match=r"K\[0, 0\] \+ delta overflows float64"):
+        S.update_k(0, 0, 1e308)
+    assert snapshot(S) == before
+
+
 @pytest.mark.parametrize("cls", STRUCTURES)
 def test_scale_multiplies_the_logits(cls, qkv):
     """expkernel.py ``(Q @ K.T) * scale`` -> ``/ scale``: every other test uses scale = 1."""

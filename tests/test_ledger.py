@@ -387,6 +387,31 @@ def test_parts_sub_calls_sizes_and_notes():
     assert set(c.extras()) == {"parts", "sub_calls", "sub_cost", "sizes"}
 
 
+def test_extras_keep_every_count_and_a_ledger_that_is_off_keeps_nothing():
+    """ledger.py: a call with extras counts its words like one without (``_totals``, the words of
+    a reduction included); a query recorded after a note gets its own name and pending updates;
+    a ledger that is off makes no CallCost for notes, parts or sub-calls."""
+    led, plain = Ledger(), Ledger()
+    led.begin("with-part")
+    led.part("p")
+    led.sum(np.ones(5))
+    led.end(0)
+    plain.begin("plain")
+    plain.sum(np.ones(5))
+    plain.end(0)
+    assert counts(led) == counts(plain) == (5, 0, 5)
+    led.note(rows_rescaled=1)                            # extras before the query it belongs to
+    led.record("query", (2, 1), 7)
+    c = led.last()
+    assert (c.op, c.pending, c.space, c.rows_rescaled) == ("query", (2, 1), 7, 1)
+    off = Ledger(enabled=False)
+    off.note(recomputes=1)
+    off.part("p")
+    off.sub("q")
+    off.record("query", (1, 0), 3)
+    assert off.calls == [] and off._open is None
+
+
 def test_reading_the_calls():
     led = Ledger()
     for op, k in [("a", 1), ("b", 2), ("a", 3)]:
