@@ -399,7 +399,11 @@ def test_extras_keep_every_count_and_a_ledger_that_is_off_keeps_nothing():
     plain.begin("plain")
     plain.sum(np.ones(5))
     plain.end(0)
-    assert counts(led) == counts(plain) == (5, 0, 5)
+    assert counts(led) == counts(plain) == (5, 0, 5) and led.last().op == "with-part"
+    led.begin("next")                                    # a part closes with its call
+    led.note(recomputes=1)
+    led.end(0)
+    assert led.last().op == "next" and led.last().parts is None
     led.note(rows_rescaled=1)                            # extras before the query it belongs to
     led.record("query", (2, 1), 7)
     c = led.last()
@@ -425,6 +429,13 @@ def test_reading_the_calls():
     assert [c.op for c in led.calls] == ["a", "b", "a", "c"]
     led.clear()
     assert led.calls == []
+    led.exp(np.zeros(3))
+    led.record("d", (0, 0), 0)                            # recorded and not read yet
+    assert led.since(0) == (0, 3, 6)
+    led.exp(np.zeros(2))
+    led.record("e", (0, 0), 0)
+    led.clear()                                           # clears what was not read too
+    assert led.calls == [] and led.since(0) == (0, 0, 0)
 
 
 def test_the_float64_stabilisation_is_counted():
