@@ -82,3 +82,39 @@ def test_naive_costs_follow_its_docstring(qkv):
     S.update_q(0, 0, 0.5)
     S.query(0, 0)                                             # the first query after an update
     assert S.ledger.calls[-1].mul_adds == computed
+
+
+@pytest.mark.parametrize("cls", [EagerAttention, NaiveAttention])
+def test_every_call_of_a_baseline_is_recorded_with_its_space(cls, qkv):
+    """baselines.py: ``update_q``, ``query`` and ``output`` open and close a ledger call of their
+    own; Naive holds Q, K, V and, when computed, its result (3 n d, or 4 n d)."""
+    n, d = 6, 3
+    S = cls(*qkv(n, d, seed=9), a=0.5)
+    S.update_q(0, 0, 0.25)
+    S.output()
+    S.query(1, 1)
+    calls = S.ledger.calls
+    assert [c.op for c in calls] == ["init", "update_q", "output", "query"]
+    assert all(c.space == S.space for c in calls[2:])
+    if cls is NaiveAttention:
+        assert [c.space for c in calls] == [4 * n * d, 3 * n * d, 4 * n * d, 4 * n * d]
+
+
+def test_naive_counts_the_words_of_every_pass():
+    """baselines.py ``NaiveAttention._compute``: Q K^T and A V (m k + k n + m n words each), the
+    shift and the division reading two arrays and writing one (3 words an element), the
+    exponentials (2) and the row sums (2): 9 n^2 + 7 n d words."""
+    n, d = 5, 2
+    S = NaiveAttention(np.ones((n, d)), np.ones((n, d)), np.ones((n, d)))
+    assert S.ledger.calls[0].words == 9 * n * n + 7 * n * d
+
+
+@pytest.mark.parametrize("cls", [EagerAttention, NaiveAttention])
+def test_a_query_update_names_a_bad_delta(cls, qkv, snapshot):
+    """baselines.py ``update_q``: ``as_scalar(delta, "delta", ...)`` deleted lets a string reach
+    the kernel, whose error does not name the argument."""
+    S = cls(*qkv(3, 2, seed=2), a=0.5)
+    before = snapshot(S)
+    with pytest.raises(TypeError, match="delta"):
+        S.update_q(0, 0, "0.5")
+    assert snapshot(S) == before

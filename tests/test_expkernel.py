@@ -19,21 +19,27 @@ def test_overflowing_logits_are_refused_at_init(cls, qkv):
         cls(Q, K, V)
 
 
-def test_rows_stay_within_the_headroom_after_a_key_update():
+@pytest.mark.parametrize("cls", [DynamicAttention, EagerAttention])
+def test_rows_stay_within_the_headroom_after_a_key_update(cls):
     """expkernel.py: ``M[r, k] - s[r] <= HEADROOM = 64`` after every update (the documented
-    invariant that keeps exp from overflowing); a logit raised 64.5 above its shift rescales."""
+    invariant that keeps exp from overflowing); a logit raised 64.5 above its shift rescales, and
+    with it every row-scaled array of the owner (Eager's C: ``row_scaled.append(self.C)``)."""
+    from impl.attention import attention
+
     Q = np.array([[1.0], [0.5]])
     K = np.array([[0.0], [0.0]])
     V = np.array([[1.0], [2.0]])
-    S = DynamicAttention(Q, K, V, a=1.0)
+    S = cls(Q, K, V, a=1.0)
     S.update_k(0, 0, 64.5)
     k = S.kernel
     assert (k.M - k.s[:, None] <= 64.0).all()
     assert k.s[0] == 64.5
+    np.testing.assert_allclose(S.output(), attention(Q, K + [[64.5], [0.0]], V), rtol=1e-13)
 
 
+@pytest.mark.parametrize("cls", [DynamicAttention, EagerAttention])
 @pytest.mark.parametrize("scale", [1.0, 0.5])
-def test_cancelled_rows_are_re_evaluated(scale):
+def test_cancelled_rows_are_re_evaluated(scale, cls):
     """expkernel.py: a row whose added magnitudes exceed 2^16 times its sum is re-evaluated
     exactly (REFRESH_RATIO = 2**16 -> 3**16 or 2**17 lets a 1e5-fold cancellation through), from
     the scaled logits (``refresh_rows``: ``* scale`` -> ``/ scale``)."""
@@ -41,7 +47,7 @@ def test_cancelled_rows_are_re_evaluated(scale):
     Q = np.array([[1.0], [1.0]])
     K = np.array([[0.0], [-np.log(R) / scale]])
     V = np.array([[1.0], [2.0]])
-    S = DynamicAttention(Q, K, V, a=1.0, scale=scale)
+    S = cls(Q, K, V, a=1.0, scale=scale)
     S.update_k(0, 0, -40.0 / scale)   # A[r, 0]: 1 -> e^-40; D: 1 + 1/R -> about 1/R, W about 2
     k = S.kernel
     assert (k.W <= 2.0 ** 16 * k.D).all()

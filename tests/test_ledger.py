@@ -3,6 +3,8 @@
 The helpers (``impl.ledger``) compute and count from the real shapes; the structures' counts
 below follow from the numpy calls each operation makes (one line of each docstring per call)."""
 
+from fractions import Fraction
+
 import numpy as np
 import pytest
 
@@ -304,8 +306,11 @@ HELPERS = [  # (name, call, result, (multiply-adds, exponentials, words))
     ("all", lambda L: L.all(X > -7), True, (6, 0, 6)),
     ("copy", lambda L: L.copy(X), X, (0, 0, 12)),
     ("take", lambda L: L.take(X, (1, 2)), -6.0, (0, 0, 1 + 2)),
+    ("take of an exact entry", lambda L: L.take(np.array([Fraction(1, 3)], dtype=object), 0), Fraction(1, 3),
+     (0, 0, 1 + 2)),
     ("flatnonzero", lambda L: L.flatnonzero(X > 0), np.array([0, 2, 4]), (0, 0, 6 + 3)),
     ("nonzero", lambda L: np.array(L.nonzero(X > 0)), np.array([[0, 0, 1], [0, 2, 1]]), (0, 0, 6 + 2 * 3)),
+    ("nonzero of a vector", lambda L: np.array(L.nonzero(ROW > 0.7)), np.array([[1, 2]]), (0, 0, 3 + 2)),
     ("concatenate", lambda L: L.concatenate((X, -X), axis=1), np.hstack((X, -X)), (0, 0, 24)),
 ]
 
