@@ -1,4 +1,4 @@
-"""impl.literal: the printed algorithms of DA section 4 (DA arXiv v1) and of the appendix (the later DA appendix)
+"""impl.literal: the printed algorithms of DA section 4 (DA arXiv v1) and of the appendix of a later version
 as transcribed, line by line, with and without the repairs of their errata."""
 
 import numpy as np

@@ -1,4 +1,4 @@
-"""DA Algorithms 1-5 as printed in the later DA appendix (the appendix of a later version, section B).
+"""DA Algorithms 1-5 as printed in the appendix of a later DA version (section B).
 
 Algorithms 1 (Init) and 3 (UpdateV) are printed identically to DA arXiv v1 and are inherited from
 :class:`impl.literal.v1.PaperV1Attention`, as are its reading of the list indices (the printed

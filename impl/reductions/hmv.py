@@ -1,4 +1,4 @@
-"""Hinted-MV reductions of the DA lower bound (DA arXiv v1, section 5; the later DA appendix, appendix C).
+"""Hinted-MV reductions of the DA lower bound (DA arXiv v1, section 5; appendix C of a later version).
 
 HMV (DA Definition 5.2, Boolean semiring, ``0 < tau <= 1``): phase 1 gives Boolean ``n x n``
 matrices ``M`` and ``V``; phase 2 a Boolean ``n x n`` hint ``P`` with at most ``n^tau``
@@ -353,7 +353,7 @@ def oamv_hmv(M: Any, V: Any, P: Any, i: Any, **kwargs: Any) -> HMVResult:
 
 # ------------------------------------------------------------------------------ Lemma 5.9
 class ODAMVReduction(_HMVReduction):
-    """DA Lemma 5.9 (DA arXiv v1, section 5.4; the later DA appendix Lemma C.5): HMV through normalized ODAMV."""
+    """DA Lemma 5.9 (DA arXiv v1, section 5.4; Lemma C.5 of a later version): HMV through normalized ODAMV."""
 
     lemma = "DA-5.9"
     normalize = True

@@ -1,7 +1,7 @@
 """DA (arXiv 2304.02207v1) section 4, Theorem 4.1: the corrected structure answers every query
 exactly, proved by induction on the operation sequence at bounded sizes
 (``spec.da.correctness_induction``) and searched at larger sizes and in float64; the printed
-Algorithms 1-5 (and the later appendix's appendix B) do not, and with every repair they do in exact
+Algorithms 1-5 (and appendix B of a later version) do not, and with every repair they do in exact
 arithmetic (proved the same way) but not always within the float64 allowance; each printed
 defect alone is in pseudocode_errata."""
 
