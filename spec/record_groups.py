@@ -9,13 +9,15 @@ fields only; what it registers is an ordinary :class:`spec.registry.Lemma`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from spec.registry import Check, Erratum, Lemma, Paper, Severity, Source, register
 
-#: the text (a key of :data:`spec.registry.TEXTS`) that prints each paper's theorems
-THEOREM_TEXTS: dict[str, str] = {"DA": "000", "AS": "002"}
+#: the text (a key of :data:`spec.registry.TEXTS`) that prints each paper's statements, its main text
+MAIN_TEXTS: dict[str, str] = {"DA": "000", "AS": "002"}
+#: the suffix of the id of a statement's printed form: ``X/literal`` is corrected by ``X``
+LITERAL = "/literal"
 
 
 @dataclass(frozen=True)
@@ -44,20 +46,31 @@ class RecordGroup:
         return register(Lemma(id=id, paper=self.paper, title=title, statement=statement, checks=checks,
                               **fields))
 
+    def at(self, section: str, number: str) -> RecordGroup:
+        """The group with its source at ``number`` in ``section`` of the paper's text
+        (:data:`MAIN_TEXTS`): for a record printed elsewhere than the group's source (a part of
+        the statement, a proof step)."""
+        return replace(self, source=Source(MAIN_TEXTS[self.paper], section, number))
+
     def theorem(self, id: str, section: str, number: str, title: str, statement: str,
                 checks: tuple[Check, ...], **fields: Any) -> Lemma:
         """Register ``id``, a main result of the paper (a node of the theorem graph), printed as
-        ``number`` in ``section`` of the paper's text (:data:`THEOREM_TEXTS`)."""
-        return self.register(id=id, title=title, statement=statement, checks=checks, kind="theorem",
-                             source=Source(THEOREM_TEXTS[self.paper], section, number), **fields)
+        ``number`` in ``section`` of the paper's text."""
+        return self.at(section, number).register(id=id, title=title, statement=statement, checks=checks,
+                                                 kind="theorem", **fields)
 
     def erratum(self, id: str, title: str, statement: str, checks: tuple[Check, ...], *, literal: str,
-                corrected_by: str, severity: Severity | None = None, root_cause: str = "",
+                corrected_by: str = "", severity: Severity | None = None, root_cause: str = "",
                 readings: tuple[str, ...] = (), erratum: Erratum | None = None, **fields: Any) -> Lemma:
         """Register the printed form ``id`` of a statement, expected to fail: ``literal`` quotes
-        the printed text, ``corrected_by`` names the corrected record, and ``severity``,
-        ``root_cause`` and ``readings`` describe the erratum (:class:`spec.registry.Erratum`), or
-        ``erratum`` is the description several records share (the errata one fix repairs)."""
+        the printed text, ``corrected_by`` names the corrected record (by default ``X`` for the
+        printed form ``X/literal``), and ``severity``, ``root_cause`` and ``readings`` describe the
+        erratum (:class:`spec.registry.Erratum`), or ``erratum`` is the description several
+        records share (the errata one fix repairs)."""
+        if not corrected_by:
+            if not id.endswith(LITERAL):
+                raise TypeError(f"erratum {id}: corrected_by is missing (only an id X{LITERAL} implies X)")
+            corrected_by = id.removesuffix(LITERAL)
         if erratum is None:
             if severity is None:
                 raise TypeError(f"erratum {id}: severity is missing (or pass a shared erratum)")
@@ -68,7 +81,7 @@ class RecordGroup:
                              literal=literal, corrected_by=corrected_by, erratum=erratum, **fields)
 
     def typo(self, id: str, title: str, statement: str, checks: tuple[Check, ...], *, literal: str,
-             corrected_by: str, root_cause: str, readings: tuple[str, ...], **fields: Any) -> Lemma:
+             corrected_by: str = "", root_cause: str, readings: tuple[str, ...], **fields: Any) -> Lemma:
         """Register the printed form ``id`` of a statement with a typo (severity "typo": the
         intent is plain from the context), tagged "typo" besides the group's tags."""
         return self.erratum(id, title, statement, checks, literal=literal, corrected_by=corrected_by,

@@ -91,3 +91,24 @@ def test_a_theorem_is_a_main_result_printed_in_its_papers_text():
                                     cites=("L",))
     assert (thm.kind, thm.source, thm.cites) == ("theorem", Source("002", "4.3", "Theorem 4.6"), ("L",))
     assert RecordGroup("DA").theorem("U", "4", "Theorem 4.1", "u", "s", (CHECK,)).source.seed == "000"
+
+
+def test_a_printed_form_x_literal_is_corrected_by_x_unless_it_names_another():
+    group = RecordGroup("AS", SRC)
+    lit = group.erratum(id="X/literal", title="x", statement="s", checks=(CHECK,), literal="p",
+                        severity="slip", root_cause="rc")
+    typo = group.typo(id="Y/literal", title="y", statement="s", checks=(CHECK,), literal="p",
+                      corrected_by="W", root_cause="rc", readings=())
+    assert (lit.corrected_by, typo.corrected_by) == ("X", "W")
+    with pytest.raises(TypeError, match="E1: corrected_by is missing"):
+        group.erratum(id="E1", title="e", statement="s", checks=(CHECK,), literal="p", severity="slip",
+                      root_cause="rc")
+    assert set(registry._REGISTRY) == {"X/literal", "Y/literal"}
+
+
+def test_a_group_at_a_section_and_number_keeps_its_other_fields():
+    group = RecordGroup("DA", SRC, tags=("t",), cites=("W",))
+    part = group.at("5.4", "Claim 5.10")
+    record = part.register(id="X", title="x", statement="s", checks=(CHECK,))
+    assert (record.source, record.tags, record.cites) == (Source("000", "5.4", "Claim 5.10"), ("t",), ("W",))
+    assert group.source == SRC and RecordGroup("AS").at("3.3", "Lemma 3.3").source == Source("002", "3.3", "Lemma 3.3")

@@ -214,7 +214,6 @@ THEOREM_37.erratum(
                "(its correctness 'follows from Lemma 3.5 and Lemma 3.6')."),
     source=Source(seed="002", section="3.7", number="Theorem 3.7 (proof) and Algorithm 1"),
     literal="Its correctness follows from Lemma 3.5 and Lemma 3.6.",
-    corrected_by="AS-3.7",
     checks=(
         Direct(name="poly_attention on adversarial logits", run=theorem37_literal_counterexample),
         Crosshair(name="kernel n <= 3", target=row_error_kernels.theorem37_literal, expect="counterexample"),

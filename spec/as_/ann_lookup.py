@@ -123,7 +123,6 @@ LEMMA_47.erratum(
                "binom(d, t) choices per i, n binom(d, t) in total."),
     literal=("we iterate over all vectors b' in {0,1}^d which have Hamming distance at most t from "
              "a_i ... we need to iterate over binom(d, t) choices for the vector b'"),
-    corrected_by="AS-4.7-case1-count",
     checks=(exhaustive("n = 2, d = 1..6 (deep 1..10), t = 1..d", lookup_count_family,
                        check_lookup_count_literal, COUNT_SCOPE),),
     notes="The ball of radius t has sum_(k <= t) binom(d, k) points; asymptotically the same bound.",

@@ -220,7 +220,6 @@ LEMMA_47.erratum(
                "approximate output within eps_a."),
     literal=("We will show next that we can distinguish these two cases by seeing whether u_i is "
              "greater than or less than the value t~_0 := 2 t~."),
-    corrected_by="AS-4.7",
     checks=(every_instance(check_attention("printed")),),
     notes="Every far row is decided near: the threshold is e^(beta/2) times too small.",
     severity="error", root_cause=TAU,

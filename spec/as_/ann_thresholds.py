@@ -154,7 +154,6 @@ LEMMA_47.typo(
     id="AS-4.7-2b-ip/literal", title="Case 2b, first step as printed",
     statement="As printed: ||a - b||^2 > t(1 + eps) implies beta <a, b>/d <= 0.25 beta (1 - t(1+eps)/d).",
     literal="beta <a_i, b_j>/d <= 0.25 beta (1 - t(1+eps)/d)",
-    corrected_by="AS-4.7-2b-ip",
     checks=(exhaustive("balanced pairs, even d <= 6 (deep 8), t = 1..d-1", _pairs, check_2b_ip_literal,
                        PAIR_SCOPE),),
     notes="The left side should be divided by d~ = 2d (as in Case 2a), not by d.",
@@ -182,7 +181,6 @@ LEMMA_47.erratum(
     statement=("As printed: n exp(0.25 beta (1 - (1+eps) t/d))/(n tau) = exp(0.25 beta (1 - t/d))/"
                "(2 n tau) * (n / exp(0.25 beta eps t/d))."),
     literal="(n exp(0.25 beta (1-(1+eps)t/d)))/(n tau) = exp(0.25 beta (1-t/d))/(2 n tau) * (n/exp(0.25 beta eps t/d))",
-    corrected_by="AS-4.7-2b-step",
     checks=(SympyProof(name="log of both sides", identities=lambda: cases.case_2b_step("printed"),
                        general=True, scope=SYMBOLIC),),
     notes="Off by a factor 2: the factor is 2n; Eq. (13) then needs exp(..) >= 8n, still true for n >= 2.",
@@ -214,7 +212,6 @@ LEMMA_47.erratum(
     statement=("As printed (tau = e^beta): if every ||a_i - b_j||^2 >= (1+eps) t then "
                "(D^{-1} A v)_i <= (3/4) t~ and every output within eps_a is < t~_0."),
     literal="u_i < (n exp(0.25 beta (1-(1+eps)t/d)))/(n tau) + t~ ... <= 3 t~ / 4 + t~ = 2 t~ = t~_0",
-    corrected_by="AS-4.7-2b",
     checks=(every_instance(check_case_2b("printed")),),
     notes=("The first step divides by D_ii >= n tau (AS-4.7-D/literal); the true D_ii is about "
            "n e^(beta/2), so (D^{-1} A v)_i >= 1/(2 e^(beta/2)), far above t~_0 ~ e^(-0.75 beta)/n."),

@@ -17,10 +17,10 @@ from spec.as_.error_lemmas_proof import LEMMA_3_3, LEMMA_3_5, LEMMA_3_6
 from spec.as_.poly_inputs import decode_box, encode_box, relative_box
 from spec.profiles import Profile
 from spec.record_groups import RecordGroup
-from spec.registry import Counterexample, Crosshair, Direct, Property, Source
+from spec.registry import Counterexample, Crosshair, Direct, Property
 
-SRC36 = Source(seed="002", section="3.6", number="Lemma 3.6")
 ERROR_LEMMAS = RecordGroup("AS")
+LEMMA_36 = ERROR_LEMMAS.at("3.6", "Lemma 3.6")
 
 
 # ------------------------------------------------------------------------------ Lemma 3.6 on rationals
@@ -57,30 +57,26 @@ def lemma36_minimal_counterexample(profile: Profile) -> dict:
 
 
 # ------------------------------------------------------------------------------ records
-ERROR_LEMMAS.register(
+ERROR_LEMMAS.at("3.3", "Lemma 3.3").register(
     id="AS-3.3", title="Q K^T / d has bounded entries",
     statement="||Q||_inf, ||K||_inf <= B implies ||Q K^T / d||_inf <= B^2.",
-    source=Source(seed="002", section="3.3", number="Lemma 3.3"),
     checks=(LEMMA_3_3,),
     notes="The hypothesis B >= 1 is not needed.",
 )
 
-ERROR_LEMMAS.register(
+ERROR_LEMMAS.at("3.5", "Lemma 3.5").register(
     id="AS-3.5", title="From A to D",
     statement=("A_ij > 0 and |A~_ij - A_ij| <= eps_A A_ij for all j imply |D~_ii - D_ii| <= eps_A D_ii "
                "(D = diag(A 1), D~ = diag(A~ 1))."),
-    source=Source(seed="002", section="3.5", number="Lemma 3.5"),
     checks=(LEMMA_3_5,),
     notes="The proof needs eps_A >= 0 only (printed: eps_A in (0, 0.1)).",
 )
 
-ERROR_LEMMAS.erratum(
+LEMMA_36.erratum(
     id="AS-3.6/literal", title="Lemma 3.6 as printed (any D~ in the relative box)",
     statement=("For any diagonal D, D~ > 0 with |D~ - D| <= eps_D D: "
                "||D~^-1 A~ V - D^-1 A V||_inf <= (eps_A + eps_D) B."),
-    source=SRC36,
     literal="\\|\\widetilde D^{-1}\\widetilde A V - D^{-1} A V\\|_\\infty \\le (\\epsilon_A+\\epsilon_D) B",
-    corrected_by="AS-3.6",
     checks=(
         Direct(name="minimal counterexample n = 1", run=lemma36_minimal_counterexample),
         # weight 4: the quick budget of 60 examples misses the violating corner (it appears near
@@ -106,13 +102,12 @@ ERROR_LEMMAS.erratum(
     ),
 )
 
-ERROR_LEMMAS.register(
+LEMMA_36.register(
     id="AS-3.6", title="From A and D to the attention output (corrected)",
     statement=("With D = diag(A 1), A > 0, |A~ - A| <= eps_A A entrywise, 0 <= eps_A < 1: (i) D~ = diag(A~ 1) "
                "with |D~ - D| <= eps_D D gives ||D~^-1 A~ V - D^-1 A V|| <= (eps_A + eps_D) ||V||; (ii) any "
                "D~ with |D~ - D| <= eps_D D, eps_D < 1, gives (eps_A + eps_D) ||V|| / (1 - eps_D) (tight "
                "at n = 1)."),
-    source=SRC36,
     corrects="AS-3.6/literal",
     checks=(LEMMA_3_6,),
     notes="Tightness of (ii): the n = 1 example of AS-3.6/literal meets it with equality.",

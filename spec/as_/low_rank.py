@@ -98,7 +98,6 @@ LEMMA_34.erratum(
     statement="g = O(max{log(1/eps)/log(log(1/eps)/B), B^2}) suffices for relative error eps on [-B^2, B^2].",
     source=Source(seed="002", section="3.4", number="Lemma 3.4 (also Theorem 3.7, Algorithm 1 line 4)"),
     literal="g = O(max{ log(1/eps) / log(log(1/eps)/B), B^2 })",
-    corrected_by="AS-3.4",
     checks=(Direct(name="printed vs derived degree along log(1/eps) = B^2 ln B", run=lemma34_formula_literal),),
     notes=("The proof applies Corollary 2.2 with bound B^2, which gives log(log(1/eps)/B^2). Along "
            "log(1/eps) = B^2 ln B the printed expression is ~B^2 while the derived one is "

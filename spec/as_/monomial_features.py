@@ -199,7 +199,7 @@ LEMMA_32.erratum(
     id="AS-3.2/literal", title="Lemma 3.2's expansion P(x) = sum_{i=0}^{d} c_i x^i",
     statement="The degree-g polynomial P expands as sum_{i=0}^{d} c_i x^i.",
     source=Source(seed="002", section="3.2", number="Lemma 3.2 (proof)"),
-    literal="P(x) = \\sum_{i=0}^{d} c_i x^i", corrected_by="AS-3.2",
+    literal="P(x) = \\sum_{i=0}^{d} c_i x^i",
     checks=(SympyProof(name="upper index d instead of g", identities=_lemma32_literal_identities,
                        scope="(d, g) in {(2, 2), (1, 2)}, symbolic x and coefficients"),),
     notes="Minimal counterexample d = 1, g = 2: the printed sum drops c_2 x^2.",

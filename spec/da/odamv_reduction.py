@@ -170,7 +170,6 @@ LEMMA_59.erratum(
     cites=("DA-5.9-D/literal", "DA-5.10", "DA-5.11"),
     literal=("using (D~^{-1} exp(Q~K~^T) V~)_{j,i} - (D~^{-1} V~)_{j,i} is enough to reconstruct "
              "(MPV)_{j,i}. Here D~^{-1} V~ can be computed in just O(1) time via Eq. (2)."),
-    corrected_by="DA-5.9",
     checks=(printed_family_check(PRINTED_FAMILY, check_odamv_literal("printed")),),
     severity="typo", root_cause="DA-5.9-subtracted-term",
     readings=(
@@ -209,7 +208,6 @@ LEMMA_59.erratum(
                "D~[i] = n^tau exp(0) = n^tau (Eq. 2) for i >= n, with nnz(P) = n^tau."),
     literal=("D~_{i,i} = n^tau exp(1) + n^tau exp(0) = n^tau (e+1); for i in [n+1, 2n], D~_{i,i} = "
              "n^tau exp(0) = n^tau."),
-    corrected_by="DA-5.9-D",
     checks=(printed_family_check(PRINTED_FAMILY, check_D_literal),),
     notes=("Every zero logit contributes exp(0) = 1, not 0: the 2n - 2 nnz(P) columns outside "
            "the hint add 2(n - nnz(P)) to the upper rows, and a lower row (Q~ row 0) is 2n ones."),
@@ -344,7 +342,6 @@ LEMMA_59.typo(
     id="DA-5.9-time/literal", title="Lemma 5.9: phase-3 time in the conclusion",
     statement="As printed: 'we can know the (MDV)_{j,i} ... in O(n^{1+tau eps}) time'.",
     literal="Thus, we can know the (MDV)_{j,i} for the hinted Mv problem in O(n^{1+tau eps}) time",
-    corrected_by="DA-5.9-time",
     checks=(SympyProof(name="exponent", identities=lambda: _time_identities(True), general=True,
                        scope=TIME_SCOPE),),
     notes="Typo: the exponent is 1 + tau - eps (as printed two paragraphs earlier); MDV is MPV.",
