@@ -208,11 +208,10 @@ THEOREM_37.implementation(
     ),
 )
 
-THEOREM_37.erratum(
+THEOREM_37.at("3.7", "Theorem 3.7 (proof) and Algorithm 1").erratum(
     id="AS-3.7/literal", title="Algorithm 1 with accuracy eps solves AAttC(n, d, B, eps)",
     statement=("Run with polynomial accuracy eps (line 4), Algorithm 1 outputs T with ||T - Att||_inf <= eps "
                "(its correctness 'follows from Lemma 3.5 and Lemma 3.6')."),
-    source=Source(seed="002", section="3.7", number="Theorem 3.7 (proof) and Algorithm 1"),
     literal="Its correctness follows from Lemma 3.5 and Lemma 3.6.",
     checks=(
         Direct(name="poly_attention on adversarial logits", run=theorem37_literal_counterexample),
@@ -233,7 +232,7 @@ THEOREM_37.erratum(
     cites=("AS-3.4", "AS-3.5", "AS-3.6"),
 )
 
-THEOREM_37.register(
+THEOREM_37.at("3.7", "Theorem 3.7 and Algorithm 1 (lines 5-11)").register(
     id="AS-3.7-cost", title="Algorithm 1 and Theorem 3.7's O(T_mat(n, r, d) + n r g), with constants",
     statement=("poly_attention (Q n x d, K m x d, V m x e; N = max(n, m); naive products, "
                "T_mat(a, b, c) = a b c) counted by impl.ledger: D~ (lines 7-8, w~ = U1 (U2^T 1)) <= "
@@ -245,7 +244,6 @@ THEOREM_37.register(
                "words (not in the paper: U1, U2 are streamed in row blocks); the output does not depend "
                "on the ledger.  Theorem 3.7's r = C(2(g + d), 2d) equals Lemma 3.2's C(2(g + d), 2g).  "
                "Fitted exponents: every count linear in n (fixed d, g) and in r (fixed n)."),
-    source=Source(seed="002", section="3.7", number="Theorem 3.7 and Algorithm 1 (lines 5-11)"),
     checks=(
         poly_costs.counted("poly_attention", poly_costs.check_theorem37),
         composition.PRINTED_RANKS,

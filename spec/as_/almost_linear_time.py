@@ -21,7 +21,7 @@ from spec.as_ import upper_bound_composition_proof as composition
 from spec.evidence import evidence, table
 from spec.profiles import Profile
 from spec.record_groups import RecordGroup
-from spec.registry import Counterexample, Direct, Source
+from spec.registry import Counterexample, Direct
 
 
 def theorem38_table(profile: Profile) -> dict:
@@ -61,10 +61,9 @@ def theorem38_table(profile: Profile) -> dict:
 
 THEOREM_38 = RecordGroup("AS")
 
-THEOREM_38.register(
+THEOREM_38.at("3.8", "Theorem 3.8 (proof): the generic bound").register(
     id="AS-binomial", title="The generic bound C(a, b) <= (e a / b)^b",
     statement="For integers 1 <= b <= a: C(a, b) <= (e a / b)^b.",
-    source=Source(seed="002", section="3.8", number="Theorem 3.8 (proof): the generic bound"),
     checks=(binomials.RECURRENCE, binomials.GENERIC_BOUND),
     notes=("A standard bound the proof quotes; proved here by induction on b in logarithms.  Lemma "
            "4.7's case 1 uses the same kind of bound ('standard bounds on binomial coefficients')."),

@@ -45,7 +45,7 @@ from spec.as_.ann_tau_erratum import TAU, TAU_READINGS
 from spec.evidence import evidence, table
 from spec.profiles import Profile
 from spec.record_groups import RecordGroup
-from spec.registry import Direct, Erratum, Exhaustive, Lemma, Property, Source, register
+from spec.registry import Direct, Exhaustive, Property, Source
 
 LEMMA_47 = RecordGroup("AS", Source(seed="002", section="4.3", number="Lemma 4.7"), tags=("reduction", "ann"))
 #: what Lemma 4.7's proof uses: Remark 4.4, Definition 4.5, Case 1, the matrix, D, Eq. (12), Cases 2a, 2b
@@ -276,8 +276,8 @@ LEMMA_47.typo(
     cites=("AS-4.5",),
 )
 
-register(Lemma(
-    id="AS-4.7-cost", paper="AS", title="Lemma 4.7: calls issued by the Gap-ANN reduction, counted",
+LEMMA_47.at("4.3", "Lemma 4.7 (statement and proof, Case 1 and Case 2)").register(
+    id="AS-4.7-cost", title="Lemma 4.7: calls issued by the Gap-ANN reduction, counted",
     statement=("For Gap-ANN(n, d_in, t, eps): the attention case makes exactly one AAttC call, on an "
                "n~ x d~ = 2n x 2d instance with d the balanced dimension (d_in when every vector has half "
                "its entries 1, else 2 d_in by Remark 4.4, so d~ <= 4 d_in), and its own work is <= "
@@ -287,7 +287,6 @@ register(Lemma(
                "(4 d_in + 2r) L + n words; gap_ann records the case it chose (plus its own validation, "
                "2 n d_in multiply-adds).  No exponentials.  The promise classes attached to results "
                "(O(n^2 d), part 'annotation') are not part of the algorithm and are excluded."),
-    source=Source(seed="002", section="4.3", number="Lemma 4.7 (statement and proof, Case 1 and Case 2)"),
     corrects="AS-4.7-size/literal",
     checks=(Property("random instances n <= 12, d_in <= 6 (recording oracle)",
                      lambda: instance_strategy(12, 6), ann_costs.check_ann_costs,
@@ -297,15 +296,14 @@ register(Lemma(
            "parameter arithmetic (Eqs. 4-9, 12, the choice of c) is O(1) and not counted."),
     tags=("bounds", "reduction", "ann"),
     cites=("AS-4.4", "AS-4.7-case1-count"),
-))
+)
 
-register(Lemma(
-    id="AS-4.7-size/literal", paper="AS", title="Lemma 4.7: the AAttC instance has dimension 2C log n",
+LEMMA_47.at("4.3", "Lemma 4.7 (statement; proof Case 2 with Remark 4.4)").erratum(
+    id="AS-4.7-size/literal", title="Lemma 4.7: the AAttC instance has dimension 2C log n",
     statement=("As printed: an algorithm for AAttC(2n, d = 2C log n, ...) solves Gap-ANN(n, d = C log n, "
                "t, eps), i.e. the reduction's one AAttC call has size 2n x 2d for every Gap-ANN instance "
                "of dimension d."),
-    source=Source(seed="002", section="4.3", number="Lemma 4.7 (statement; proof Case 2 with Remark 4.4)"),
-    expect="erratum", corrected_by="AS-4.7-cost",
+    corrected_by="AS-4.7-cost",
     literal=("if AAttC (Definition 1.2) for parameters (2n, d = 2C log n, B = C_b sqrt(log n), "
              "eps_a = n^(-C_a)) can be solved in time T, then Gap-ANN(n, d = C log n, t, eps) "
              "(Definition 4.5) can be solved in time O(T + n^(2 - C_gamma))"),
@@ -318,16 +316,15 @@ register(Lemma(
            "Theorem 4.6 ('there are constants C') is unaffected (C doubles).  Counterexample: n = 2, "
            "d = 1, A = [[0], [1]], B = [[0], [0]]: AAttC on 4 x 4, not 4 x 2."),
     tags=("erratum", "bounds", "reduction", "ann"),
-    erratum=Erratum(
-        severity="slip", root_cause="AS-4.7-balanced-dimension",
-        readings=(
-            "Gap-ANN(n, d = C log n) read as the balanced instances Remark 4.4 lets the proof assume "
-            "('recall from Remark 4.4 that we may assume'): then the one AAttC call is 2n x 2d as "
-            "printed; but the statement cites Definition 4.5, which allows any vectors.",
-            "Any vectors (Definition 4.5): Remark 4.4 first doubles the dimension, so the call is "
-            "2n x 4C log n (n = 2, d = 1, A = [[0], [1]], B = [[0], [0]]: 4 x 4, not 4 x 2).  With "
-            "d = 4C log n in the statement the lemma holds, and Theorem 4.6's constants absorb the "
-            "factor 2.",
-        )),
+    severity="slip", root_cause="AS-4.7-balanced-dimension",
+    readings=(
+        "Gap-ANN(n, d = C log n) read as the balanced instances Remark 4.4 lets the proof assume "
+        "('recall from Remark 4.4 that we may assume'): then the one AAttC call is 2n x 2d as "
+        "printed; but the statement cites Definition 4.5, which allows any vectors.",
+        "Any vectors (Definition 4.5): Remark 4.4 first doubles the dimension, so the call is "
+        "2n x 4C log n (n = 2, d = 1, A = [[0], [1]], B = [[0], [0]]: 4 x 4, not 4 x 2).  With "
+        "d = 4C log n in the statement the lemma holds, and Theorem 4.6's constants absorb the "
+        "factor 2.",
+    ),
     cites=("AS-4.4",),
-))
+)

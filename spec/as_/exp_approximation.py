@@ -190,8 +190,6 @@ def _rescaling_identities():
            minimum(sympy.exp(y) - 1, y, sympy.Interval(0, sympy.oo)), sympy.Integer(0))
 
 
-SRC = lambda section, number: Source(seed="002", section=section, number=number)  # noqa: E731
-
 register_assumption(Assumption(
     id="AA22-exp-approx", paper="AS",
     title="Polynomial approximation of exp of optimal degree (Aggarwal and Alman)",
@@ -207,11 +205,10 @@ register_assumption(Assumption(
 
 EXP_APPROXIMATION = RecordGroup("AS")
 
-EXP_APPROXIMATION.register(
+EXP_APPROXIMATION.at("2.1", "Lemma 2.1").register(
     id="AS-2.1", title="Polynomial approximation of exp, additive error on [0, B]",
     statement=("For B > 1 and eps in (0, 0.1) there is a polynomial P with |P(x) - e^x| < eps on "
                "[0, B]; instances certified by interval arithmetic on the exact float64 coefficients."),
-    source=SRC("2.1", "Lemma 2.1"),
     checks=(Direct(name="additive-error certificates", run=lemma21_certificates, grade="certified",
                    scope="B in {1.5, 2, 4} x eps in {1e-2, 1e-6, 1e-10} (deep adds (8, 1e-2), (8, 1e-4))"),),
     notes=("An outside result ([1]): its degree bound is the assumption AA22-exp-approx, and the "
@@ -220,10 +217,9 @@ EXP_APPROXIMATION.register(
     cites=("AA22-exp-approx",),
 )
 
-EXP_APPROXIMATION.erratum(
+EXP_APPROXIMATION.at("2.1", "Lemma 2.1 (also Corollary 2.2)").erratum(
     id="AS-2.1/literal", title="Degree Theta(max{log(1/eps)/log(log(1/eps)/B), B}) as printed",
     statement="For all B > 1 and eps in (0, 0.1) the degree is Theta(max{L/log(L/B), B}), L = log(1/eps).",
-    source=SRC("2.1", "Lemma 2.1 (also Corollary 2.2)"),
     literal="g := Theta(max{ log(1/eps) / log(log(1/eps)/B), B })",
     corrected_by="AS-2.2",
     checks=(Direct(name="printed expression at B = ln 20, eps = 1/20", run=degree_formula_literal),),
@@ -242,13 +238,12 @@ EXP_APPROXIMATION.erratum(
     ),
 )
 
-RELATIVE_ERROR = EXP_APPROXIMATION.register(
+RELATIVE_ERROR = EXP_APPROXIMATION.at("2.2", "Corollary 2.2").register(
     id="AS-2.2", title="Relative-error polynomial for exp on [-B, B]",
     statement=("If Q has additive error eps on [0, 2B] (Lemma 2.1), then P(x) = Q(x + B)/e^B has "
                "relative error |P(x) - e^x| <= eps e^x on [-B, B], at Q's degree, "
                "Theta(max{L/log(2 + L/B), B}) with L = log(1/eps) (Lemma 2.1's degree as corrected, "
                "AS-2.1/literal)."),
-    source=SRC("2.2", "Corollary 2.2"),
     corrects="AS-2.1/literal",
     checks=(
         SympyProof(name="rescaling identity and its relative-error consequence", identities=_rescaling_identities,

@@ -93,10 +93,9 @@ LEMMA_34.register(
     cites=("AS-3.3", "AS-2.2", "AS-3.2"),
 )
 
-LEMMA_34.erratum(
+LEMMA_34.at("3.4", "Lemma 3.4 (also Theorem 3.7, Algorithm 1 line 4)").erratum(
     id="AS-3.4/literal", title="Lemma 3.4's degree bound with log(log(1/eps)/B)",
     statement="g = O(max{log(1/eps)/log(log(1/eps)/B), B^2}) suffices for relative error eps on [-B^2, B^2].",
-    source=Source(seed="002", section="3.4", number="Lemma 3.4 (also Theorem 3.7, Algorithm 1 line 4)"),
     literal="g = O(max{ log(1/eps) / log(log(1/eps)/B), B^2 })",
     checks=(Direct(name="printed vs derived degree along log(1/eps) = B^2 ln B", run=lemma34_formula_literal),),
     notes=("The proof applies Corollary 2.2 with bound B^2, which gives log(log(1/eps)/B^2). Along "

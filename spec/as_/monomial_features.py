@@ -29,6 +29,7 @@ from spec.record_groups import RecordGroup
 from spec.registry import Counterexample, Exhaustive, Property, Source, SympyProof
 
 LEMMA_32 = RecordGroup("AS", Source(seed="002", section="3.2", number="Lemma 3.2"))
+PROOF_32 = LEMMA_32.at("3.2", "Lemma 3.2 (proof)")
 #: the sizes of the Property and cost checks of feature_maps
 
 
@@ -183,22 +184,20 @@ LEMMA_32.implementation(
     ),
 )
 
-LEMMA_32.register(
+PROOF_32.register(
     id="AS-3.2-phi", title="Lemma 3.2's proof: the feature maps over F as printed",
     statement=("With phi_u(u)_t = c_t prod_i u_i^{t(u_i)} and, as printed, phi_v(v)_t = prod_i v_i^{t(u_i)} "
                "(exponent t(u_i) where t(v_i) is meant), sum over t in F of phi_u(u)_t phi_v(v)_t = "
                "K(u, v) = P(<u, v>): c_t = 0 unless t(u_i) = t(v_i) for every i."),
-    source=Source(seed="002", section="3.2", number="Lemma 3.2 (proof)"),
     checks=(SympyProof(name="the proof's construction over F (printed t(u_i) exponent in phi_v)",
                        identities=_paper_construction_identities,
                        scope="(d, g) in {(1, 1), (1, 2), (2, 1), (2, 2)}, symbolic entries and coefficients"),),
     notes="Bounded: the sum over F is expanded at the listed sizes.",
 )
 
-LEMMA_32.erratum(
+PROOF_32.erratum(
     id="AS-3.2/literal", title="Lemma 3.2's expansion P(x) = sum_{i=0}^{d} c_i x^i",
     statement="The degree-g polynomial P expands as sum_{i=0}^{d} c_i x^i.",
-    source=Source(seed="002", section="3.2", number="Lemma 3.2 (proof)"),
     literal="P(x) = \\sum_{i=0}^{d} c_i x^i",
     checks=(SympyProof(name="upper index d instead of g", identities=_lemma32_literal_identities,
                        scope="(d, g) in {(2, 2), (1, 2)}, symbolic x and coefficients"),),

@@ -138,7 +138,7 @@ LEMMA_46.register(
     corrects="DA-4.6/v1",
     checks=(QUERY_GENERAL,),
 )
-LEMMA_46.erratum(
+LEMMA_46.at(S4, "Lemma 4.6, Algorithm 4").erratum(
     id="DA-4.6/v1", corrected_by="DA-4.6",
     title="Query correctness as printed in DA arXiv v1 (Algorithm 4)",
     statement="Algorithm 4 of DA arXiv v1 returns (D_tmp^{-1})_i C_ij + (D_tmp^{-1})_i A_{i,*} "
@@ -146,7 +146,6 @@ LEMMA_46.erratum(
               "is List_D[ct_K].Getb; Lemma 4.6 claims this is (D^{-1} A (V + Delta_V))_ij.",
     literal="answer_1 <- (D_tmp)_i^{-1} C_{i,j}; answer_2 <- (D_tmp)_i^{-1} A_{i,*} Delta_{V,1} "
             "(Delta_{V,2})_{*,j}; (D_tmp)_i^{-1} from List_D[ct_K].Getb",
-    source=Source("000", S4, "Lemma 4.6, Algorithm 4"),
     severity="error", root_cause=RC_QUERY,
     readings=(
         "List_D[ct_K] read as the D^{-1} after the last key update (the consistent List_D "

@@ -111,13 +111,12 @@ LEMMA_48.implementation(
                  weight=0.3),
     ),
 )
-LEMMA_48.erratum(
+LEMMA_48.at(S4, "Lemma 4.8, Algorithm 5").erratum(
     id="DA-4.8/v1", corrected_by="DA-4.8",
     title="Recompute correctness as printed in DA arXiv v1 (Algorithm 5)",
     statement="Lemma 4.8 claims Algorithm 5 of DA arXiv v1 correctly recomputes D, C, B, V; its "
               "line 6 sets C~ <- C + Delta_C,1 Delta_C,2.",
     literal="C~ <- C + Delta_{C,1} Delta_{C,2}; V~ <- V + Delta_{V,1} Delta_{V,2}",
-    source=Source("000", S4, "Lemma 4.8, Algorithm 5"),
     severity="error", root_cause=RC_RECOMPUTE,
     readings=(
         "With the consistent List_D reading (DA-E1) and Algorithm 2's Delta_D repaired (DA-E2, "
