@@ -52,6 +52,12 @@ class RecordGroup:
         the statement, a proof step)."""
         return replace(self, source=Source(MAIN_TEXTS[self.paper], section, number))
 
+    def correction(self, id: str, title: str, statement: str, checks: tuple[Check, ...],
+                   **fields: Any) -> Lemma:
+        """Register ``id``, the corrected statement whose printed form is ``<id>/literal``."""
+        return self.register(id=id, title=title, statement=statement, checks=checks, corrects=id + LITERAL,
+                             **fields)
+
     def theorem(self, id: str, section: str, number: str, title: str, statement: str,
                 checks: tuple[Check, ...], **fields: Any) -> Lemma:
         """Register ``id``, a main result of the paper (a node of the theorem graph), printed as

@@ -112,3 +112,9 @@ def test_a_group_at_a_section_and_number_keeps_its_other_fields():
     record = part.register(id="X", title="x", statement="s", checks=(CHECK,))
     assert (record.source, record.tags, record.cites) == (Source("000", "5.4", "Claim 5.10"), ("t",), ("W",))
     assert group.source == SRC and RecordGroup("AS").at("3.3", "Lemma 3.3").source == Source("002", "3.3", "Lemma 3.3")
+
+
+def test_a_correction_corrects_the_printed_form_of_its_own_id():
+    group = RecordGroup("AS", SRC, tags=("t",))
+    fixed = group.correction(id="X", title="x", statement="s", checks=(CHECK,), notes="n")
+    assert (fixed.corrects, fixed.corrected_by, fixed.tags, fixed.notes) == ("X/literal", None, ("t",), "n")

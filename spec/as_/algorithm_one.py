@@ -172,7 +172,7 @@ def poly_attention_floor(profile: Profile) -> dict:
 
 
 # ------------------------------------------------------------------------------ records
-ALGORITHM_1 = THEOREM_37.register(
+ALGORITHM_1 = THEOREM_37.correction(
     id="AS-3.7", kind="theorem",
     title="Theorem 3.7: Algorithm 1 solves AAttC(n, d, B, eps) in O(T_mat(n, r, d) + n r g) time",
     statement=("For positive integers n, d and eps > 0, B > 1: Algorithm 1 with polynomial accuracy "
@@ -181,7 +181,6 @@ ALGORITHM_1 = THEOREM_37.register(
                "(Lemma 3.4 as corrected) and r = C(2(g + d), 2d) = C(2(g + d), 2g), in time "
                "O(T_mat(n, r, d) + n r g).  Checked: that Lemmas 3.4, 3.5 and 3.6 compose with these "
                "parameters."),
-    corrects="AS-3.7/literal",
     checks=(composition.THEOREM_3_7, composition.PRINTED_RANKS),
     notes=("The degree and rank come from Lemma 3.4 (AS-3.4, checked on the implementation only), "
            "so the theorem is no better supported than AS-3.4.  With B = poly(1/eps), log(2B/eps) = "

@@ -138,11 +138,10 @@ LEMMA_47.erratum(
     ),
 )
 
-PROBES = LEMMA_47.register(
+PROBES = LEMMA_47.correction(
     id="AS-4.7-case1-count", title="Lemma 4.7, case 1: number of probes, corrected",
     statement=("Probing radius r (r = ceil(t) - 1 for distances < t, floor(t) for <= t) costs "
                "exactly n sum_(k <= r) binom(d, k) probes."),
-    corrects="AS-4.7-case1-count/literal",
     checks=(CASE_1_COUNT,),
     notes="The entropy bound n e^(d H(r/d)) (r <= d/2) is used by AS-4.7-case1's table, not proved here.",
 )

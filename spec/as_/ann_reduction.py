@@ -230,14 +230,13 @@ LEMMA_47.erratum(
            "AS-4.7-2a", "AS-4.7-2b/literal"),
 )
 
-LEMMA_47.register(
+LEMMA_47.correction(
     id="AS-4.7", title="Lemma 4.7: Gap-ANN through approximate attention, corrected",
     statement=("For t >= c log n: balance (Remark 4.4), build Q, K (2n x 2d, entries sqrt(beta) or "
                "0) and V = [v, 0] with v = [1_n; 0_n], call any AAttC(2n, 2d, B, eps_a) algorithm "
                "once with A = exp(Q K^T / d~), and decide near iff u_i >= t~_0 = 2 t~ where t~ = "
                "exp(0.25 beta (1 - t/d))/(6 n tau) with tau = e^(beta/2).  For t < c log n the "
                "lookup table decides (AS-4.7-case1)."),
-    corrects="AS-4.7/literal",
     checks=(
         Exhaustive(name=("every instance, oracles exact / worst / +eps_a / -eps_a (deep: and every "
                          f"sign pattern for n <= 4): {BAL}"),

@@ -167,11 +167,10 @@ LEMMA_47.typo(
     cites=("AS-4.4",),
 )
 
-LEMMA_47.register(
+LEMMA_47.correction(
     id="AS-4.7-2b-ip", title="Case 2b, first step corrected",
     statement=("||a - b||^2 >= t(1 + eps) implies beta <a, b>/d~ <= 0.25 beta (1 - t(1+eps)/d) "
                "(non-strict, so Definition 4.5's boundary ||a - b||^2 = (1+eps) t is covered)."),
-    corrects="AS-4.7-2b-ip/literal",
     checks=(CASE_2B_STEP_1,),
     cites=("AS-4.4",),
 )
@@ -196,11 +195,10 @@ LEMMA_47.erratum(
     cites=("AS-4.7-eq12", "AS-4.7-eq13"),
 )
 
-LEMMA_47.register(
+LEMMA_47.correction(
     id="AS-4.7-2b-step", title="Case 2b, second step corrected",
     statement=("n exp(0.25 beta (1 - (1+eps) t/d))/(n tau) = exp(0.25 beta (1 - t/d))/(2 n tau) * "
                "(2n / exp(0.25 beta eps t/d)) = 3 t~ * 2n / n^10 <= (3/4) t~ for n >= 2."),
-    corrects="AS-4.7-2b-step/literal",
     checks=(SympyProof(name="log of both sides", identities=lambda: cases.case_2b_step("corrected"),
                        general=True, scope=SYMBOLIC),
             cases.CASE_2B_MARGIN),
@@ -220,11 +218,10 @@ LEMMA_47.erratum(
            "AS-4.7-eq12", "AS-4.7-eq13"),
 )
 
-FAR_ROWS = LEMMA_47.register(
+FAR_ROWS = LEMMA_47.correction(
     id="AS-4.7-2b", title="Case 2b corrected",
     statement=("With tau = e^(beta/2): if every ||a_i - b_j||^2 >= (1+eps) t then (D^{-1} A v)_i "
                "<= 3 t~ * 2n / n^10 <= (3/4) t~, and every output within eps_a <= t~ is < t~_0."),
-    corrects="AS-4.7-2b/literal",
     checks=(cases.CASE_2B,),
     cites=("AS-4.7-2b-ip", "AS-4.7-2b-step", "AS-4.7-A", "AS-4.7-D", "AS-4.7-eq12", "AS-4.7-eq13"),
 )

@@ -102,13 +102,12 @@ LEMMA_36.erratum(
     ),
 )
 
-LEMMA_36.register(
+LEMMA_36.correction(
     id="AS-3.6", title="From A and D to the attention output (corrected)",
     statement=("With D = diag(A 1), A > 0, |A~ - A| <= eps_A A entrywise, 0 <= eps_A < 1: (i) D~ = diag(A~ 1) "
                "with |D~ - D| <= eps_D D gives ||D~^-1 A~ V - D^-1 A V|| <= (eps_A + eps_D) ||V||; (ii) any "
                "D~ with |D~ - D| <= eps_D D, eps_D < 1, gives (eps_A + eps_D) ||V|| / (1 - eps_D) (tight "
                "at n = 1)."),
-    corrects="AS-3.6/literal",
     checks=(LEMMA_3_6,),
     notes="Tightness of (ii): the n = 1 example of AS-3.6/literal meets it with equality.",
 )

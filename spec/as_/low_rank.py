@@ -80,12 +80,11 @@ def lemma34_formula_literal(profile: Profile) -> dict:
 
 
 # ------------------------------------------------------------------------------ records
-LEMMA_34.register(
+LEMMA_34.correction(
     id="AS-3.4", title="Key lemma: (eps, r)-approximation of the attention matrix",
     statement=("A~ = U1 U2^T = P(Q K^T / d) satisfies |A~_ij - A_ij| <= eps A_ij (for the exact product of "
                "the float64 features; the float64 product adds gamma_{r+2g+6} sum_t |U1_it U2_jt|), with "
                "r = C(d+g, g) <= C(2(g+d), 2g) and g = Theta(max{L/log(2 + L/B^2), B^2})."),
-    corrects="AS-3.4/literal",
     checks=(Property(name="bounded float inputs", strategy=lambda: attention_inputs(5, 3),
                      predicate=check_low_rank_approximation, encode=encode_attention,
                      decode=decode_attention, weight=0.5),),

@@ -154,12 +154,11 @@ def check_rank_formulas(dg: tuple[int, int]) -> None:
 
 
 # ------------------------------------------------------------------------------ records
-FEATURES = LEMMA_32.register(
+FEATURES = LEMMA_32.correction(
     id="AS-3.2", title="Low-degree polynomial to low-rank matrix",
     statement=("For X, Y with d columns and P of degree g, P(X Y^T) = U1 U2^T where the rows of U1, U2 "
                "are the features phi_1(x), phi_2(y) indexed by the multi-indices of degree <= g: "
                "C(d + g, g) of them, at most the printed r = C(2(g + d), 2g)."),
-    corrects="AS-3.2/literal",
     checks=(FEATURE_EXPANSION_GENERAL, binomials.RANK_RATIO, binomials.RANK_BOUND),
     notes=("The proof's set F of exponent functions on the 2d variables with sum <= 2g has "
            "C(2d + 2g, 2g) elements: the general count at (2d, 2g).  The printed r = C(2(g+d), 2g) is "

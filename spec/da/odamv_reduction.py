@@ -133,7 +133,7 @@ def check_D_class_literal(inst: dict[str, Any]) -> None:
 
 
 # ------------------------------------------------------------------------------ Lemma 5.9
-DECODING = LEMMA_59.register(
+DECODING = LEMMA_59.correction(
     id="DA-5.9", title="HMV reduces to ODAMV (normalized), corrected",
     statement=("For every n, Boolean M, V and P with at most one non-zero per column (the paper's "
                "diagonal P included), with the ODAMV(2n, 2n) instance Q~ = [[M, 1 - M], [0, 0]], "
@@ -142,7 +142,6 @@ DECODING = LEMMA_59.register(
                "query(j, i) = (D~^-1 exp(Q~ K~^T) V~)[j, i] (the decoding never reads D~)."),
     cites=("DA-5.9-D", "DA-5.10", "DA-5.11"),
     checks=(hmv_decoding_proof.LEMMA_5_9,),
-    corrects="DA-5.9/literal",
     notes=("A general P (a column with 2 or more non-zeros) makes D~ depend on M (DA-5.9-class/"
            "literal); the reduction then raises ValueError, and DA-5.9-general handles every P."),
 )
@@ -222,11 +221,10 @@ LEMMA_59.erratum(
     ),
 )
 
-ROW_SUMS = LEMMA_59.register(
+ROW_SUMS = LEMMA_59.correction(
     id="DA-5.9-D", title="Lemma 5.9: D~ corrected",
     statement=("For P with at most one non-zero per column: D~[j] = 2n + nnz(P)(e - 1) for j < n "
                "and D~[j] = 2n for j >= n, for every M (so the decoding need not read D~)."),
-    corrects="DA-5.9-D/literal",
     checks=(hmv_decoding_proof.LEMMA_5_9_D,),
 )
 
@@ -356,10 +354,9 @@ LEMMA_59.typo(
     ),
 )
 
-LEMMA_59.register(
+LEMMA_59.correction(
     id="DA-5.9-time", title="Lemma 5.9: phase-3 time",
     statement="n~ queries of time n~^(tau - eps) with n~ = 2n: O(n^(1 + tau - eps)).",
-    corrects="DA-5.9-time/literal",
     checks=(SympyProof(name="exponent", identities=lambda: _time_identities(False), general=True,
                        scope=TIME_SCOPE),),
 )
