@@ -217,10 +217,11 @@ def family_check(name: str, cls: str, predicate: Any, *, bounded: bool = True) -
                       predicate=predicate, scope=family_scope(cls), encode=encode, decode=decode)
 
 
-def printed_family_check(name: str, predicate: Any) -> Exhaustive:
+def printed_family_check(predicate: Any) -> Exhaustive:
     """An exhaustive check over :func:`printed_family` (the printed proof's own assumptions)."""
-    return Exhaustive(name=name, instances=printed_family, predicate=predicate, scope=PRINTED_SCOPE,
-                      encode=encode, decode=decode)
+    return Exhaustive(name="n <= 4, diagonal P with nnz(P) = n^tau as the proof assumes (exact)",
+                      instances=printed_family, predicate=predicate, scope=PRINTED_SCOPE, encode=encode,
+                      decode=decode)
 
 
 def random_check(name: str, cls: str, predicate: Any, weight: float, n_max: int = 16) -> Property:
@@ -229,11 +230,12 @@ def random_check(name: str, cls: str, predicate: Any, weight: float, n_max: int 
                     weight=weight, encode=encode, decode=decode)
 
 
-def implementation_checks(predicate: Any, n_max: int) -> tuple[Exhaustive, Property]:
-    """How a decoding claim's ``/impl`` record runs the reduction's quantities: every instance of
-    :func:`family` up to n = 3, then random instances up to ``n_max``, any hint."""
-    return (family_check("n <= 3 (exact)", "any", predicate),
-            random_check(f"random up to n = {n_max} (exact)", "any", predicate, 0.3, n_max))
+def implementation_checks(predicate: Any, n_max: int, cls: str = "any") -> tuple[Exhaustive, Property]:
+    """How an ``/impl`` record runs the reduction's quantities: every instance of :func:`family`
+    of the hint class ``cls`` (a key of :data:`CLASSES`) up to n = 3, then random instances up to
+    ``n_max``."""
+    return (family_check("n <= 3 (exact)", cls, predicate),
+            random_check(f"random up to n = {n_max} (exact)", cls, predicate, 0.3, n_max))
 
 
 # ------------------------------------------------------------------------------ cover
