@@ -9,20 +9,17 @@ AS-4.7-case1 its decisions and its time bound n^(1 + f(C, c)) on the families.
 from __future__ import annotations
 
 import math
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import numpy as np
 
 from impl.reductions import ann as R
 from spec.as_.ann_instances import classes, decisions_ok, every_instance, every_raw_instance, exhaustive, fail
+from spec.as_.ann_record_group import LEMMA_47
 from spec.as_.ann_steps_proof import CASE_1_COUNT
 from spec.evidence import evidence, table
 from spec.profiles import Profile
-from spec.record_groups import RecordGroup
-from spec.registry import Counterexample, Direct, Source
-
-LEMMA_47 = RecordGroup("AS", Source(seed="002", section="4.3", number="Lemma 4.7"), tags=("reduction", "ann"))
-COUNT_SCOPE = "n = 2, d = 1 .. 6 (deep 1 .. 10), t = 1 .. d (the count does not depend on the vectors)"
+from spec.registry import Counterexample, Direct, Exhaustive
 
 
 def lookup_count_family(profile: Profile) -> Iterator[dict[str, Any]]:
@@ -30,6 +27,12 @@ def lookup_count_family(profile: Profile) -> Iterator[dict[str, Any]]:
     for d in range(1, (11 if profile.deep else 7)):
         for t in range(1, d + 1):
             yield {"A": [[0] * d, [1] * d], "B": [[1] * d, [0] * d], "t": float(t), "eps": 1.0}
+
+
+def every_count(predicate: Callable[[Any], None]) -> Exhaustive:
+    """``predicate`` on every instance of :func:`lookup_count_family`."""
+    return exhaustive("n = 2, d = 1..6 (deep 1..10), t = 1..d", lookup_count_family, predicate,
+                      "n = 2, d = 1 .. 6 (deep 1 .. 10), t = 1 .. d (the count does not depend on the vectors)")
 
 
 def check_lookup(inst: dict[str, Any]) -> None:
@@ -123,8 +126,7 @@ LEMMA_47.erratum(
                "binom(d, t) choices per i, n binom(d, t) in total."),
     literal=("we iterate over all vectors b' in {0,1}^d which have Hamming distance at most t from "
              "a_i ... we need to iterate over binom(d, t) choices for the vector b'"),
-    checks=(exhaustive("n = 2, d = 1..6 (deep 1..10), t = 1..d", lookup_count_family,
-                       check_lookup_count_literal, COUNT_SCOPE),),
+    checks=(every_count(check_lookup_count_literal),),
     notes="The ball of radius t has sum_(k <= t) binom(d, k) points; asymptotically the same bound.",
     severity="slip", root_cause="AS-4.7-case1-ball",
     readings=(
@@ -150,7 +152,5 @@ LEMMA_47.implementation(
     PROBES, "Lemma 4.7, case 1 probes: the implementation gap_ann_lookup agrees",
     statement=("impl.reductions.ann.gap_ann_lookup (without early exit) makes exactly n sum_(k <= r) binom(d, k) "
                "probes for radius r, for distances < t and <= t."),
-    checks=(exhaustive("n = 2, d = 1..6 (deep 1..10), t = 1..d", lookup_count_family, check_lookup_count,
-                       COUNT_SCOPE),
-            every_instance(check_lookup_count)),
+    checks=(every_count(check_lookup_count), every_instance(check_lookup_count)),
 )

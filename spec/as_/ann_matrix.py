@@ -18,12 +18,9 @@ from impl.elements import MPMATH
 from impl.expkernel import ExpKernel
 from impl.reductions import ann as R
 from spec.as_.ann_instances import balanced_dims, every_instance, fail
+from spec.as_.ann_record_group import LEMMA_47
 from spec.as_.ann_steps_proof import D_BOUNDS, EQ_10, EQ_11, MATRIX_A
 from spec.as_.ann_tau_erratum import TAU_ERRATUM
-from spec.record_groups import RecordGroup
-from spec.registry import Source
-
-LEMMA_47 = RecordGroup("AS", Source(seed="002", section="4.3", number="Lemma 4.7"), tags=("reduction", "ann"))
 
 
 def _kernel(inst: dict[str, Any], variant: str) -> tuple[R.Lemma47Params, np.ndarray, np.ndarray, ExpKernel]:

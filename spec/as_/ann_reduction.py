@@ -41,13 +41,12 @@ from spec.as_.ann_instances import (
     params_for,
     patterns,
 )
+from spec.as_.ann_record_group import LEMMA_47
 from spec.as_.ann_tau_erratum import TAU, TAU_READINGS
 from spec.evidence import evidence, table
 from spec.profiles import Profile
-from spec.record_groups import RecordGroup
-from spec.registry import Direct, Exhaustive, Property, Source
+from spec.registry import Direct, Exhaustive, Property
 
-LEMMA_47 = RecordGroup("AS", Source(seed="002", section="4.3", number="Lemma 4.7"), tags=("reduction", "ann"))
 #: what Lemma 4.7's proof uses: Remark 4.4, Definition 4.5, Case 1, the matrix, D, Eq. (12), Cases 2a, 2b
 CITES = ("AS-4.4", "AS-4.5", "AS-4.7-case1", "AS-4.7-A", "AS-4.7-D", "AS-4.7-eq12", "AS-4.7-2a", "AS-4.7-2b")
 

@@ -19,13 +19,12 @@ from impl.attention import attention
 from impl.reductions import ann as R
 from spec.as_ import ann_cases_proof as cases
 from spec.as_.ann_instances import balanced_dims, distance, every_instance, exhaustive, fail, pair_family
+from spec.as_.ann_record_group import LEMMA_47
 from spec.as_.ann_steps_proof import CASE_2A_STEP_1, CASE_2B_STEP_1
 from spec.as_.ann_tau_erratum import TAU_ERRATUM
 from spec.profiles import Profile
-from spec.record_groups import RecordGroup
-from spec.registry import Source, SympyProof
+from spec.registry import SympyProof
 
-LEMMA_47 = RecordGroup("AS", Source(seed="002", section="4.3", number="Lemma 4.7"), tags=("reduction", "ann"))
 PAIR_SCOPE = ("every balanced pair (a, b) of even dimension d <= 6 (deep 8), t = 1 .. d-1, "
               "eps in {1/4, 1/2, 1}; exact rationals")
 SYMBOLIC = "all n, C, C_0, eps > 0 (logarithms of both sides, tau symbolic where it appears)"
