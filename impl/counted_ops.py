@@ -150,9 +150,14 @@ class CountedOps:
         """``a @ b`` of 1-D or 2-D arrays (a dot product is a scalar): each operand read once."""
         r = a @ b
         if self.enabled:
-            s = r.size if r.__class__ is np.ndarray else 1
-            self._m += s * a.shape[-1]
-            self._w += a.size + b.size + s
+            if r.__class__ is np.ndarray:
+                s = r.size
+                self._m += s * a.shape[-1]
+                self._w += a.size + b.size + s
+            else:                                   # a dot product: k multiply-adds, 2k + 1 words
+                k = a.size
+                self._m += k
+                self._w += k + b.size + 1
         return r
 
     def exp(self, x: Any, out: np.ndarray | None = None, fn: Any = np.exp) -> Any:

@@ -53,22 +53,30 @@ from impl.counted_ops import CountedOps
 
 __all__ = ["CallCost", "Ledger"]
 
-#: slots per call in ``Ledger._flat``
-STRIDE = 7
+#: slots per call in ``Ledger._flat``: the op (or the call's CallCost when it has extras), the
+#: space, the pending updates, then the seven running counters (``_m`` to ``_exps``, in the order
+#: of their fields) as they stood when the call ended
+STRIDE = 10
 
 
+def _combined(m: int, e: int, w: int, b: int, u: int, r: int, x: int) -> tuple[int, int, int]:
+    """``(mul_adds, exps, words)`` of the counters: an elementwise helper counts the elements of
+    its result (binary: a multiply-add and 3 words each, unary: 1 and 2, reductions: 1 and 1,
+    exponentials: an exponential and 2 words)."""
+    return m + b + u + r, e + x, w + 3 * b + 2 * u + r + 2 * x
 
 
 @dataclass(slots=True)
 class Ledger(CountedOps):
     enabled: bool = True
-    #: calls recorded and not read yet, flat, ``STRIDE`` slots each: op, mul_adds, exps, words,
-    #: space, pending key and value updates (a call with extras: its CallCost in the op slot).
-    #: They become CallCost objects when read (``calls``): numbers and strings are not tracked by
-    #: Python's cyclic garbage collector, an object or tuple per call would be rescanned by it.
+    #: calls recorded and not read yet, flat, ``STRIDE`` slots each.  They become CallCost
+    #: objects when read (``calls``): numbers and strings are not tracked by Python's cyclic
+    #: garbage collector, an object per call would be rescanned by it.
     _flat: list = field(default_factory=list)
     #: the calls already read, as CallCost objects
     _read: list = field(default_factory=list)
+    #: the counters when the last call read or cleared ended (the start of ``_flat``'s first call)
+    _base: tuple = (0, 0, 0, 0, 0, 0, 0)
     #: calls open (0: none, and always 0 when the ledger is off)
     _depth: int = 0
     #: the open call: its name and pending updates (plain attributes, no object per call);
@@ -77,8 +85,9 @@ class Ledger(CountedOps):
     _op: str | None = None
     _pending: tuple[int, int] = (0, 0)
     _open: CallCost | None = None
-    #: the counts of the call being made (zero between calls): multiply-adds, exponentials and
-    #: words of the general helpers ...
+    #: running counters, never reset (a call's counts are their growth since the previous call
+    #: ended, taken when the calls are read): multiply-adds, exponentials and words of the general
+    #: helpers ...
     _m: int = 0
     _e: int = 0
     _w: int = 0
@@ -86,16 +95,15 @@ class Ledger(CountedOps):
     _part: str | None = None
     _snap: tuple[int, int, int] = (0, 0, 0)
     #: ... and the result elements of the elementwise ones, whose words follow from their kind
-    #: (binary: 3 a multiply-add, unary: 2, reductions: 1, exponentials: 2), so that a helper
-    #: makes one update (``_totals``)
+    #: (``_combined``), so that a helper makes one update
     _binary: int = 0
     _unary: int = 0
     _reduced: int = 0
     _exps: int = 0
 
     # ------------------------------------------------------------------ call bracketing
-    # (begin, end and record run once or twice per DA operation of a few microseconds: each line
-    # here is a measurable share of the ledger's overhead, benchmarks/ledger_overhead.py)
+    # (begin, end and record run once or twice per DA operation of a few microseconds: they
+    # store the counters as they stand and leave the arithmetic to ``calls``)
     def begin(self, op: str, pending: tuple[int, int] = (0, 0)) -> None:
         """Open a call ``op``; the counts made since the last call ended are part of it."""
         if not self.enabled:
@@ -117,21 +125,19 @@ class Ledger(CountedOps):
                 self._depth = depth - 1
             return                                  # depth 0: off, or no call open
         self._depth = 0
-        if self._open is None:
-            pending = self._pending
-            b, u, r, x = self._binary, self._unary, self._reduced, self._exps
-            self._flat.extend((self._op, self._m + b + u + r, self._e + x,
-                               self._w + 3 * b + 2 * u + r + 2 * x, space, pending[0], pending[1]))
+        c = self._open
+        if c is None:
+            self._flat.extend((self._op, space, self._pending, self._m, self._e, self._w,
+                               self._binary, self._unary, self._reduced, self._exps))
         else:
             if self._part is not None:
                 self._close_part()
-            c = self._open
             c.mul_adds, c.exps, c.words = self._totals()
             c.space = space
-            self._flat.extend((c, 0, 0, 0, 0, 0, 0))
+            self._flat.extend((c, space, c.pending, self._m, self._e, self._w,
+                               self._binary, self._unary, self._reduced, self._exps))
             self._open = None
         self._op = None                             # _pending is read only inside a call: begin sets it
-        self._m = self._e = self._w = self._binary = self._unary = self._reduced = self._exps = 0
 
     def record(self, op: str, pending: tuple[int, int], space: int) -> None:
         """A call that opens no call of its own (a query): the helpers' counts since the last call
@@ -139,10 +145,8 @@ class Ledger(CountedOps):
         if self._depth or not self.enabled:
             return
         if self._open is None:
-            b, u, r, x = self._binary, self._unary, self._reduced, self._exps
-            self._flat.extend((op, self._m + b + u + r, self._e + x,
-                               self._w + 3 * b + 2 * u + r + 2 * x, space, pending[0], pending[1]))
-            self._m = self._e = self._w = self._binary = self._unary = self._reduced = self._exps = 0
+            self._flat.extend((op, space, pending, self._m, self._e, self._w,
+                               self._binary, self._unary, self._reduced, self._exps))
             return
         self._op, self._pending, self._depth = op, pending, 1      # a call with extras: as end()
         self._open.op, self._open.pending = op, pending
@@ -153,12 +157,19 @@ class Ledger(CountedOps):
         self._depth = 0
         self._op = self._open = self._part = None
         self._pending = (0, 0)
-        self._m = self._e = self._w = self._binary = self._unary = self._reduced = self._exps = 0
+        (self._m, self._e, self._w, self._binary, self._unary, self._reduced,
+         self._exps) = self._last_end()
+
+    def _last_end(self) -> tuple:
+        """The counters when the last call ended."""
+        return tuple(self._flat[-7:]) if self._flat else self._base
 
     def _totals(self) -> tuple[int, int, int]:
         """``(mul_adds, exps, words)`` counted so far in this call."""
-        b, u, r, x = self._binary, self._unary, self._reduced, self._exps
-        return self._m + b + u + r, self._e + x, self._w + 3 * b + 2 * u + r + 2 * x
+        m, e, w = _combined(self._m, self._e, self._w, self._binary, self._unary, self._reduced,
+                            self._exps)
+        m0, e0, w0 = _combined(*self._last_end())
+        return m - m0, e - e0, w - w0
 
     # ------------------------------------------------------------------ parts, sub-calls
     def _extras(self) -> CallCost | None:
@@ -251,14 +262,16 @@ class Ledger(CountedOps):
     def calls(self) -> list[CallCost]:
         """Every recorded call, oldest first."""
         flat, read = self._flat, self._read
+        m0, e0, w0 = _combined(*self._base)
         for k in range(0, len(flat), STRIDE):
+            m, e, w = _combined(*flat[k + 3:k + STRIDE])
             op = flat[k]
-            if type(op) is str:
-                read.append(CallCost(op, flat[k + 1], flat[k + 2], flat[k + 3], flat[k + 4],
-                                     pending=(flat[k + 5], flat[k + 6])))
-            else:
-                read.append(op)
-        flat.clear()
+            read.append(CallCost(op, m - m0, e - e0, w - w0, flat[k + 1], pending=flat[k + 2])
+                        if type(op) is str else op)
+            m0, e0, w0 = m, e, w
+        if flat:
+            self._base = tuple(flat[-7:])
+            flat.clear()
         return read
 
     def last(self) -> CallCost:
@@ -268,6 +281,7 @@ class Ledger(CountedOps):
         return [c for c in self.calls if c.op == op]
 
     def clear(self) -> None:
+        self._base = self._last_end()
         self._flat.clear()
         self._read.clear()
 

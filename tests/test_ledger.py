@@ -482,3 +482,25 @@ def test_space_of_an_exact_structure():
     n, d, T = 3, 2, S.threshold
     assert S.kernel.W is None and T == 2
     assert S.space == (2 * n * d + 2 * n * n + 2 * n) + 2 * n * d + n * T + T * d + 3 * T
+
+
+def test_each_call_gets_only_its_own_counts_around_calls_with_extras():
+    """ledger.py: the counters run on across calls, and each call's counts are their growth since
+    the previous call ended, whether that call had extras (a CallCost of its own) or not; a
+    rejected call drops only its own counts."""
+    led = Ledger()
+    led.scale(np.ones(4), 2.0)                           # 4 multiply-adds, 8 words
+    led.record("plain", (0, 0), 0)
+    led.begin("with-extras")
+    led.note(recomputes=1)
+    led.sum(np.ones(6))                                  # 6 multiply-adds, 6 words
+    led.end(0)
+    led.exp(np.zeros(2))                                 # 2 exponentials, 4 words
+    led.record("after-extras", (0, 0), 0)
+    led.scale(np.ones(3), 2.0)
+    led.begin("rejected")
+    led.abort()
+    led.matmul(np.ones(2), np.ones(2))                   # a dot product: 2 multiply-adds, 5 words
+    led.record("dot", (0, 0), 0)
+    assert [(c.op, c.mul_adds, c.exps, c.words) for c in led.calls] == [
+        ("plain", 4, 0, 8), ("with-extras", 6, 0, 6), ("after-extras", 0, 2, 4), ("dot", 2, 0, 5)]
