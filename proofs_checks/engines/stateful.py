@@ -79,6 +79,18 @@ class MachineOptions:
     stored_finite: bool = True
 
 
+#: the update operations and whether they move logits (K and Q entries) rather than values
+UPDATES = (("update_k", True), ("update_v", False), ("update_q", True))
+
+
+def _update_rule(name: str, logits: bool) -> Any:
+    """The machine's rule for the update ``name``: an entry and a delta drawn, then the step."""
+    def update(self: Any, data: st.DataObject) -> None:
+        self._update(name, data, logits)
+    update.__name__ = name
+    return update
+
+
 def build_machine(check: Stateful, counter: dict[str, Any],
                   options: MachineOptions = MachineOptions()) -> type[RuleBasedStateMachine]:
     """A machine class for one check; ``counter`` collects steps and the last counterexample."""
@@ -134,24 +146,6 @@ def build_machine(check: Stateful, counter: dict[str, Any],
 
         ready = precondition(lambda self: self.runner is not None)
 
-        if "update_k" in check.ops:
-            @ready
-            @rule(data=st.data())
-            def update_k(self, data: st.DataObject) -> None:
-                self._update("update_k", data, True)
-
-        if "update_v" in check.ops:
-            @ready
-            @rule(data=st.data())
-            def update_v(self, data: st.DataObject) -> None:
-                self._update("update_v", data, False)
-
-        if "update_q" in check.ops:
-            @ready
-            @rule(data=st.data())
-            def update_q(self, data: st.DataObject) -> None:
-                self._update("update_q", data, True)
-
         if "query" in check.ops:
             @ready
             @rule(data=st.data())
@@ -172,6 +166,9 @@ def build_machine(check: Stateful, counter: dict[str, Any],
             def recompute(self) -> None:
                 self._step(["recompute"])
 
+    for name, logits in UPDATES:             # a rule per update the subject takes
+        if name in check.ops:
+            setattr(Machine, name, Machine.ready(rule(data=st.data())(_update_rule(name, logits))))
     Machine.__name__ = f"Machine_{check.subject_name}"
     return Machine
 
