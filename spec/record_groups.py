@@ -89,10 +89,9 @@ class RecordGroup:
     def typo(self, id: str, title: str, statement: str, checks: tuple[Check, ...], *, literal: str,
              corrected_by: str = "", root_cause: str, readings: tuple[str, ...], **fields: Any) -> Lemma:
         """Register the printed form ``id`` of a statement with a typo (severity "typo": the
-        intent is plain from the context), tagged "typo" besides the group's tags."""
+        intent is plain from the context; the severity is what the report and ``list`` read)."""
         return self.erratum(id, title, statement, checks, literal=literal, corrected_by=corrected_by,
-                            severity="typo", root_cause=root_cause, readings=readings,
-                            tags=(*self.tags, "typo"), **fields)
+                            severity="typo", root_cause=root_cause, readings=readings, **fields)
 
     def implementation(self, of: Lemma, title: str, statement: str, checks: tuple[Check, ...],
                        **fields: Any) -> Lemma:

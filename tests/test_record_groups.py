@@ -74,11 +74,11 @@ def test_a_group_shares_its_cites_unless_a_record_names_its_own():
     assert (shared.cites, own.cites, impl.cites) == (("W",), (), ("X",))
 
 
-def test_a_typo_is_an_erratum_of_severity_typo_tagged_typo():
+def test_a_typo_is_an_erratum_of_severity_typo_with_the_group_tags():
     group = RecordGroup("AS", SRC, tags=("reduction",))
     lit = group.typo(id="X/literal", title="x", statement="s", checks=(CHECK,), literal="as printed",
                      corrected_by="X", root_cause="rc", readings=("r",), notes="n")
-    assert lit.erratum == Erratum("typo", "rc", ("r",)) and lit.tags == ("reduction", "typo")
+    assert lit.erratum == Erratum("typo", "rc", ("r",)) and lit.tags == ("reduction",)
     assert (lit.expect, lit.literal, lit.corrected_by, lit.notes) == ("erratum", "as printed", "X", "n")
     with pytest.raises(ValueError, match="root_cause"):
         group.typo(id="Z/literal", title="z", statement="s", checks=(CHECK,), literal="p", corrected_by="Z",
