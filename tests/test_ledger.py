@@ -259,6 +259,9 @@ def test_reading_the_calls():
     led.record("e", (0, 0), 0)
     led.clear()                                           # clears what was not read too
     assert led.calls == [] and led.since(0) == (0, 0, 0)
+    led.exp(np.zeros(1))
+    led.record("f", (0, 0), 0)                            # after a clear: its own counts only
+    assert counts(led) == (0, 1, 2)
 
 
 def test_each_call_gets_only_its_own_counts_around_calls_with_extras():
