@@ -71,7 +71,8 @@ class Ledger(CountedOps):
     enabled: bool = True
     #: calls recorded and not read yet, flat, ``STRIDE`` slots each.  They become CallCost
     #: objects when read (``calls``): numbers and strings are not tracked by Python's cyclic
-    #: garbage collector, an object per call would be rescanned by it.
+    #: garbage collector (nor is the caller's pending pair once a collection has seen that it
+    #: holds only numbers), an object per call would be rescanned by it.
     _flat: list = field(default_factory=list)
     #: the calls already read, as CallCost objects
     _read: list = field(default_factory=list)
